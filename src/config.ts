@@ -1,0 +1,110 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { z } from 'zod';
+
+/**
+ * All process-level configuration, from the environment and an optional JSON config file
+ * (CALSYNC_CONFIG_FILE). Environment variables win over the file. Per-tenant provider credentials
+ * are not here: they live encrypted in the tenants table and are managed through the admin API.
+ */
+
+const boolish = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no', 'on', 'off'])
+  .transform((v) => ['true', '1', 'yes', 'on'].includes(v));
+const port = z.coerce.number().int().min(0).max(65535);
+const httpUrl = z.url({ protocol: /^https?$/ });
+
+export const configSchema = z
+  .object({
+    NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    /** Where embedded servers keep their state between runs. */
+    CALSYNC_DATA_DIR: z.string().min(1).default('.data'),
+
+    /** An existing Temporal cluster (host:port). When unset, calsync starts the CLI dev server itself. */
+    TEMPORAL_ADDRESS: z
+      .string()
+      .regex(/^[^\s:]+:\d+$/, 'must be host:port, for example 127.0.0.1:7233')
+      .optional(),
+    TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
+    TEMPORAL_TASK_QUEUE: z.string().min(1).default('calsync'),
+    /** A temporal CLI binary to use when none is on PATH. */
+    TEMPORAL_CLI_PATH: z.string().min(1).optional(),
+    /** Dev server ports (only used when calsync starts the dev server). */
+    TEMPORAL_DEV_PORT: port.default(7233),
+    TEMPORAL_UI_PORT: port.default(8233),
+
+    /** PostgreSQL connection string. When unset, calsync runs an embedded PostgreSQL under the data dir. */
+    DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/ }).optional(),
+    EMBEDDED_PG_PORT: port.default(5488),
+
+    API_HOST: z.string().min(1).default('127.0.0.1'),
+    API_PORT: port.default(8080),
+    /** The URL providers use to reach our webhooks; defaults to the API's own address. */
+    PUBLIC_BASE_URL: httpUrl.optional(),
+
+    /**
+     * Sandbox mode runs the provider emulators on localhost with a seeded demo tenant.
+     * `auto` turns it on when no tenant credentials are configured.
+     */
+    CALSYNC_SANDBOX: z.enum(['auto', 'on', 'off']).default('auto'),
+    EMULATOR_HOST: z.string().min(1).default('127.0.0.1'),
+    GRAPH_EMULATOR_PORT: port.default(8443),
+    NETSUITE_EMULATOR_PORT: port.default(8444),
+    AUTOTASK_EMULATOR_PORT: port.default(8445),
+
+    /** Key for secrets at rest: `keyId:base64(32 bytes)`, comma-separated; the first one encrypts. */
+    CALSYNC_SECRETS_KEYS: z.string().optional(),
+
+    /** Default poll interval of a user's sync loop when no push notification arrives. */
+    SYNC_POLL_INTERVAL_MS: z.coerce.number().int().min(200).default(15_000),
+    /** Log every emulator request (sandbox debugging). */
+    EMULATOR_LOG_REQUESTS: boolish.default(false),
+  })
+  .strict();
+
+export type Config = z.infer<typeof configSchema>;
+
+export class ConfigError extends Error {
+  constructor(public readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+const knownKeys = new Set(Object.keys(configSchema.shape));
+
+/** Parses configuration; throws ConfigError with one line per problem. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const problems: string[] = [];
+  let fromFile: Record<string, unknown> = {};
+  const file = env.CALSYNC_CONFIG_FILE;
+  if (file) {
+    try {
+      const parsed: unknown = JSON.parse(readFileSync(path.resolve(file), 'utf8'));
+      if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+        problems.push(`CALSYNC_CONFIG_FILE ${file}: must hold a JSON object`);
+      } else {
+        fromFile = Object.fromEntries(
+          Object.entries(parsed).map(([k, v]) => [k, typeof v === 'string' ? v : JSON.stringify(v)])
+        );
+      }
+    } catch (err) {
+      problems.push(`CALSYNC_CONFIG_FILE ${file}: ${(err as Error).message}`);
+    }
+  }
+  // Only our own keys are read from the environment (it is full of unrelated variables);
+  // the config file, by contrast, may not contain unknown keys.
+  const fromEnv = Object.fromEntries(
+    Object.entries(env).filter(([k, v]) => knownKeys.has(k) && v !== undefined && v !== '')
+  );
+  const result = configSchema.safeParse({ ...fromFile, ...fromEnv });
+  if (!result.success) {
+    for (const issue of result.error.issues) {
+      const key = issue.path.join('.') || (issue.code === 'unrecognized_keys' ? issue.keys.join(', ') : '(root)');
+      problems.push(`${key}: ${issue.message}`);
+    }
+  }
+  if (problems.length > 0 || !result.success) throw new ConfigError(problems);
+  return result.data;
+}
