@@ -1,7 +1,7 @@
 // Two projects: `unit` needs nothing but Node (emulators run in-process over real HTTP);
 // `integration` (*.int.test.ts) gets a real Temporal dev server and PostgreSQL from its global setup,
 // which Jest runs only when at least one integration test is selected.
-const transform = { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json', isolatedModules: true }] };
+const transform = { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json' }] };
 const common = {
   testEnvironment: 'node',
   transform,

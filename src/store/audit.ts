@@ -1,0 +1,85 @@
+import type { Pool } from 'pg';
+
+export type AuditAction =
+  | 'create'
+  | 'update'
+  | 'delete'
+  | 'conflict'
+  | 'rsvp'
+  | 'skip'
+  | 'error'
+  | 'guard'
+  | 'lifecycle';
+
+export interface AuditEntry {
+  tenantId: string;
+  userId?: string;
+  linkId?: string;
+  action: AuditAction;
+  sourceSide?: string;
+  targetSide?: string;
+  fields?: string[];
+  reason?: string;
+  /** Ids and metadata only: never event contents. */
+  detail?: Record<string, unknown>;
+  workflowId?: string;
+}
+
+export interface AuditRecord extends AuditEntry {
+  id: string;
+  at: Date;
+}
+
+export class AuditLog {
+  constructor(private readonly pool: Pool) {}
+
+  async record(entry: AuditEntry): Promise<void> {
+    await this.pool.query(
+      `INSERT INTO audit (tenant_id, user_id, link_id, action, source_side, target_side, fields, reason, detail, workflow_id)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
+      [
+        entry.tenantId,
+        entry.userId ?? null,
+        entry.linkId ?? null,
+        entry.action,
+        entry.sourceSide ?? null,
+        entry.targetSide ?? null,
+        entry.fields ?? [],
+        entry.reason ?? '',
+        entry.detail ?? {},
+        entry.workflowId ?? null,
+      ]
+    );
+  }
+
+  async forUser(userId: string, limit = 100): Promise<AuditRecord[]> {
+    const { rows } = await this.pool.query<{
+      id: string;
+      at: Date;
+      tenant_id: string;
+      user_id: string | null;
+      link_id: string | null;
+      action: AuditAction;
+      source_side: string | null;
+      target_side: string | null;
+      fields: string[];
+      reason: string;
+      detail: Record<string, unknown>;
+      workflow_id: string | null;
+    }>('SELECT * FROM audit WHERE user_id = $1 ORDER BY at DESC, id DESC LIMIT $2', [userId, limit]);
+    return rows.map((r) => ({
+      id: r.id,
+      at: r.at,
+      tenantId: r.tenant_id,
+      userId: r.user_id ?? undefined,
+      linkId: r.link_id ?? undefined,
+      action: r.action,
+      sourceSide: r.source_side ?? undefined,
+      targetSide: r.target_side ?? undefined,
+      fields: r.fields,
+      reason: r.reason,
+      detail: r.detail,
+      workflowId: r.workflow_id ?? undefined,
+    }));
+  }
+}

@@ -1,0 +1,79 @@
+import { z } from 'zod';
+
+/**
+ * What a tenant's connections look like. Settings are stored in clear (`tenants.connections`);
+ * credentials only sealed (`tenants.secrets`), and never returned by the API.
+ */
+const url = z.url({ protocol: /^https?$/ });
+
+export const graphConnectionSchema = z
+  .object({
+    /** Entra ID (Azure AD) tenant id. */
+    directoryId: z.string().min(1),
+    clientId: z.string().min(1),
+    cloud: z.enum(['global', 'usgov', 'china', 'custom']).default('global'),
+    /** Overrides for sovereign clouds and the emulator. */
+    loginUrl: url.optional(),
+    graphBaseUrl: url.optional(),
+    scope: z.string().optional(),
+  })
+  .strict();
+
+export const netsuiteConnectionSchema = z
+  .object({
+    accountId: z.string().min(1),
+    auth: z.enum(['m2m', 'tba']),
+    /** M2M: the integration's client id and the certificate id of the uploaded public key. */
+    clientId: z.string().optional(),
+    certificateId: z.string().optional(),
+    algorithm: z.enum(['PS256', 'ES256']).optional(),
+    /** Overrides the REST host (emulator, or a specific data centre). */
+    restBaseUrl: url.optional(),
+    /** Whether the SuiteScript bundle pushes changes (else a tenant poller reads them). */
+    pushInstalled: z.boolean().default(false),
+    concurrencyLimit: z.number().int().min(1).max(100).default(5),
+  })
+  .strict();
+
+export const autotaskConnectionSchema = z
+  .object({
+    username: z.string().min(1),
+    /** The zone discovery base (default: Autotask's global webservices host). */
+    zoneDiscoveryUrl: url.optional(),
+    hourlyBudgetShare: z.number().min(0.01).max(1).default(0.5),
+  })
+  .strict();
+
+export const tenantConnectionsSchema = z
+  .object({
+    graph: graphConnectionSchema.optional(),
+    netsuite: netsuiteConnectionSchema.optional(),
+    autotask: autotaskConnectionSchema.optional(),
+  })
+  .strict();
+
+export const tenantSecretsSchema = z
+  .object({
+    graph: z.object({ clientSecret: z.string().min(1) }).strict().optional(),
+    netsuite: z
+      .union([
+        z.object({ privateKeyPem: z.string().min(1) }).strict(),
+        z
+          .object({
+            consumerKey: z.string().min(1),
+            consumerSecret: z.string().min(1),
+            tokenId: z.string().min(1),
+            tokenSecret: z.string().min(1),
+          })
+          .strict(),
+      ])
+      .optional(),
+    autotask: z.object({ secret: z.string().min(1), integrationCode: z.string().min(1) }).strict().optional(),
+  })
+  .strict();
+
+export type TenantConnections = z.infer<typeof tenantConnectionsSchema>;
+export type TenantSecrets = z.infer<typeof tenantSecretsSchema>;
+export type GraphConnection = z.infer<typeof graphConnectionSchema>;
+export type NetSuiteConnection = z.infer<typeof netsuiteConnectionSchema>;
+export type AutotaskConnection = z.infer<typeof autotaskConnectionSchema>;
