@@ -1,0 +1,43 @@
+// The worker process: `node dist/workers/main.js` (started by `npm start`, or on its own in production).
+import { NativeConnection } from '@temporalio/worker';
+import { buildActivities } from '../activities/build';
+import { loadConfig } from '../config';
+import { createLogger } from '../logger';
+import { createPool } from '../store/db';
+import { SecretBox } from '../store/secret-box';
+import { createSyncWorker } from './worker';
+
+async function main(): Promise<void> {
+  const config = loadConfig();
+  const log = createLogger(config.LOG_LEVEL, 'calsync-worker');
+  if (!config.TEMPORAL_ADDRESS || !config.DATABASE_URL || !config.CALSYNC_SECRETS_KEYS) {
+    throw new Error('the worker needs TEMPORAL_ADDRESS, DATABASE_URL and CALSYNC_SECRETS_KEYS');
+  }
+  const pool = createPool(config.DATABASE_URL);
+  const connection = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS });
+  const worker = await createSyncWorker({
+    connection,
+    namespace: config.TEMPORAL_NAMESPACE,
+    taskQueue: config.TEMPORAL_TASK_QUEUE,
+    activities: buildActivities({ pool, box: new SecretBox(config.CALSYNC_SECRETS_KEYS) }),
+  });
+  const shutdown = () => {
+    log.info('shutting down: finishing tasks in flight');
+    worker.shutdown();
+  };
+  process.once('SIGTERM', shutdown);
+  process.once('SIGINT', shutdown);
+  log.info({ taskQueue: config.TEMPORAL_TASK_QUEUE }, 'worker started');
+  try {
+    await worker.run();
+  } finally {
+    await connection.close();
+    await pool.end();
+  }
+  log.info('worker stopped');
+}
+
+main().catch((err: Error) => {
+  process.stderr.write(`calsync worker: ${err.message}\n`);
+  process.exit(1);
+});

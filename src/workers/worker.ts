@@ -1,0 +1,29 @@
+import { type NativeConnection, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import type { Activities } from '../activities';
+
+export interface SyncWorkerOptions {
+  connection: NativeConnection;
+  namespace: string;
+  taskQueue: string;
+  activities: Activities;
+  /** A prebuilt bundle (production image); otherwise the workflows are bundled at start. */
+  workflowBundle?: WorkflowBundleWithSourceMap | { codePath: string };
+  identity?: string;
+}
+
+/** The calsync worker: runs the user-sync workflows and the provider activities. */
+export async function createSyncWorker(options: SyncWorkerOptions): Promise<Worker> {
+  return Worker.create({
+    connection: options.connection,
+    namespace: options.namespace,
+    taskQueue: options.taskQueue,
+    activities: options.activities,
+    ...(options.workflowBundle
+      ? { workflowBundle: options.workflowBundle }
+      : { workflowsPath: require.resolve('../workflows') }),
+    identity: options.identity,
+    // Long-running user workflows are cheap when idle: evicted from the cache and replayed on demand.
+    maxCachedWorkflows: 1000,
+    shutdownGraceTime: '20 seconds',
+  });
+}

@@ -1,0 +1,61 @@
+export type SyncState = 'running' | 'paused' | 'degraded' | 'needs-attention' | 'stopping' | 'stopped';
+export type SourceName = 'outlook' | 'netsuite' | 'autotask';
+
+export interface ChangedHint {
+  source: SourceName;
+  /** Provider-side id of the notification, used to drop duplicates. */
+  id?: string;
+}
+
+/** Durations are inputs so that tests can shorten them (the dev server cannot skip time). */
+export interface UserSyncSettings {
+  /** Poll each source this often even when no notification arrives. */
+  pollIntervalMs: number;
+  /** Continue-as-new after this many history events even if the server has not suggested it. */
+  maxHistoryEvents: number;
+}
+
+export interface SyncCounts {
+  created: number;
+  updated: number;
+  deleted: number;
+  skipped: number;
+  failed: number;
+}
+
+export interface UserSyncStatus {
+  state: SyncState;
+  tenantId: string;
+  userId: string;
+  lastSync: Partial<Record<SourceName, string>>;
+  counts: SyncCounts;
+  /** Sources waiting to be pulled. */
+  backlog: SourceName[];
+  lastError?: { message: string; type: string; at: string };
+  needsAttention?: string;
+  /** How many times this sync continued as new (history stays small). */
+  generation: number;
+}
+
+/** What crosses continue-as-new, so nothing pending is lost. */
+export interface CarriedState {
+  status: UserSyncStatus;
+  pending: SourceName[];
+  recentHintIds: string[];
+  paused: boolean;
+}
+
+export interface UserSyncInput {
+  tenantId: string;
+  userId: string;
+  settings: UserSyncSettings;
+  carried?: CarriedState;
+}
+
+export const emptyCounts = (): SyncCounts => ({ created: 0, updated: 0, deleted: 0, skipped: 0, failed: 0 });
+
+export interface LifecycleHint {
+  source: 'outlook';
+  event: 'reauthorizationRequired' | 'subscriptionRemoved' | 'missed';
+  subscriptionId: string;
+}
