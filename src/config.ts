@@ -53,15 +53,54 @@ export const configSchema = z
     NETSUITE_EMULATOR_PORT: port.default(8444),
     AUTOTASK_EMULATOR_PORT: port.default(8445),
 
+    /** In sandbox mode, make a demo Outlook event this often (0 turns it off). */
+    CALSYNC_SANDBOX_DEMO_INTERVAL_MS: z.coerce.number().int().min(0).default(60_000),
+
     /** Key for secrets at rest: `keyId:base64(32 bytes)`, comma-separated; the first one encrypts. */
     CALSYNC_SECRETS_KEYS: z.string().optional(),
+
+    /**
+     * Keys encrypting Temporal payloads (the codec): `keyId:base64(32 bytes)`, comma-separated; the
+     * first one encrypts, every listed one decrypts (rotation). Unset: payloads are not encrypted.
+     */
+    CALSYNC_CODEC_KEYS: z
+      .string()
+      .regex(/^\s*[A-Za-z0-9_.-]+:[A-Za-z0-9+/=]+\s*(,\s*[A-Za-z0-9_.-]+:[A-Za-z0-9+/=]+\s*)*$/, 'must be keyId:base64[,keyId:base64...]')
+      .optional(),
+
+    /** An admin API key created (hashed) at API start, so that the first admin can get in. */
+    CALSYNC_BOOTSTRAP_ADMIN_KEY: z.string().min(32, 'must be at least 32 characters').optional(),
+    /** Optional OIDC bearer-token validation for organisations with an identity provider. */
+    OIDC_JWKS_URL: httpUrl.optional(),
+    OIDC_ISSUER: z.string().min(1).optional(),
+    OIDC_AUDIENCE: z.string().min(1).optional(),
+    /** The claim holding the caller's roles (`calsync.admin`, `calsync.operator`, `calsync.decode`). */
+    OIDC_ROLES_CLAIM: z.string().min(1).default('roles'),
+    /** Requests per minute per API key (token bucket; bursts up to the same number). */
+    API_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(600),
+    /** Largest accepted request body. */
+    API_BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).max(16 * 1024 * 1024).default(256 * 1024),
+    /** Origins (comma-separated) of the Temporal UI allowed to call the codec endpoint; default the local UI. */
+    TEMPORAL_UI_ORIGIN: z.string().min(1).optional(),
+    /** How old a NetSuite push may be before it is refused as stale (replay window). */
+    NETSUITE_PUSH_TOLERANCE_SECONDS: z.coerce.number().int().min(10).max(3600).default(300),
+    /** Where a worker serves its Prometheus metrics (host:port); unset: not served. */
+    WORKER_METRICS_BIND_ADDRESS: z
+      .string()
+      .regex(/^[^\s:]+:\d+$/, 'must be host:port')
+      .optional(),
 
     /** Default poll interval of a user's sync loop when no push notification arrives. */
     SYNC_POLL_INTERVAL_MS: z.coerce.number().int().min(200).default(15_000),
     /** Log every emulator request (sandbox debugging). */
     EMULATOR_LOG_REQUESTS: boolish.default(false),
   })
-  .strict();
+  .strict()
+  .superRefine((config, ctx) => {
+    if (config.OIDC_JWKS_URL && (!config.OIDC_ISSUER || !config.OIDC_AUDIENCE)) {
+      ctx.addIssue({ code: 'custom', path: ['OIDC_JWKS_URL'], message: 'needs OIDC_ISSUER and OIDC_AUDIENCE as well' });
+    }
+  });
 
 export type Config = z.infer<typeof configSchema>;
 

@@ -1,6 +1,7 @@
 // `npm start`: the whole product on one machine. Starts (or connects to) Temporal and PostgreSQL,
 // applies migrations, starts the emulators with a demo tenant in sandbox mode, then runs the worker
 // and the API as child processes. Ctrl-C stops everything, children first.
+import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { Connection } from '@temporalio/client';
@@ -20,12 +21,21 @@ import { allSearchAttributes } from './workflows/search-attributes';
 const say = (line: string) => process.stdout.write(`[calsync] ${line}\n`);
 const projectDir = path.resolve(__dirname, '..');
 const stops: { name: string; stop: () => Promise<unknown> }[] = [];
+let group: ProcessGroup | undefined;
 
 function secretsKeys(config: Config, dataDir: string): string {
   if (config.CALSYNC_SECRETS_KEYS) return config.CALSYNC_SECRETS_KEYS;
   // Local runs keep a generated key beside the data it protects; production must configure one.
   const file = path.join(dataDir, 'secrets.keys');
   if (!existsSync(file)) writeFileSync(file, SecretBox.generateKeySpec(), { mode: 0o600 });
+  return readFileSync(file, 'utf8').trim();
+}
+
+/** The first admin API key: configured, or generated once for local runs and kept under the data dir. */
+function bootstrapAdminKey(config: Config, dataDir: string): string {
+  if (config.CALSYNC_BOOTSTRAP_ADMIN_KEY) return config.CALSYNC_BOOTSTRAP_ADMIN_KEY;
+  const file = path.join(dataDir, 'admin.key');
+  if (!existsSync(file)) writeFileSync(file, `csk_${randomBytes(24).toString('base64url')}`, { mode: 0o600 });
   return readFileSync(file, 'utf8').trim();
 }
 
@@ -84,6 +94,7 @@ async function main(): Promise<void> {
   const { applied } = await migrateToLatest(pool);
   if (applied.length) say(`migrations applied: ${applied.join(', ')}`);
   const keys = secretsKeys(config, dataDir);
+  const adminKey = bootstrapAdminKey(config, dataDir);
 
   const realTenants = await pool.query('SELECT 1 FROM tenants WHERE NOT sandbox LIMIT 1');
   const sandboxOn = config.CALSYNC_SANDBOX === 'on' || (config.CALSYNC_SANDBOX === 'auto' && realTenants.rowCount === 0);
@@ -102,17 +113,19 @@ async function main(): Promise<void> {
     TEMPORAL_ADDRESS: temporalAddress,
     DATABASE_URL: databaseUrl,
     CALSYNC_SECRETS_KEYS: keys,
+    CALSYNC_BOOTSTRAP_ADMIN_KEY: adminKey,
     ...(caCerts ? { NODE_EXTRA_CA_CERTS: caCerts } : {}),
   };
-  const group = new ProcessGroup((name, code, signal) => {
+  group = new ProcessGroup((name, code, signal) => {
     say(`${name} exited unexpectedly (${signal ?? code}); stopping everything`);
-    void shutdown(group, 1);
+    void shutdown(group!, 1);
   });
   const ext = path.extname(__filename);
   group.start('worker', path.join(__dirname, 'workers', `main${ext}`), childEnv);
   group.start('api', path.join(__dirname, 'api', `main${ext}`), childEnv);
-  process.once('SIGINT', () => void shutdown(group, 0));
-  process.once('SIGTERM', () => void shutdown(group, 0));
+  const running = group;
+  process.once('SIGINT', () => void shutdown(running, 0));
+  process.once('SIGTERM', () => void shutdown(running, 0));
 
   const apiUrl = `http://${config.API_HOST}:${config.API_PORT}`;
   await waitUntil(
@@ -124,12 +137,16 @@ async function main(): Promise<void> {
     { timeoutMs: 120_000 }
   );
   if (sandbox) {
-    const response = await fetch(`${apiUrl}/v1/users/${sandbox.userId}/sync/start`, { method: 'POST' });
+    const response = await fetch(`${apiUrl}/v1/users/${sandbox.userId}/sync/start`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${adminKey}` },
+    });
     if (!response.ok) throw new Error(`starting the demo user's sync failed: ${response.status} ${await response.text()}`);
     sandbox.startDemoActivity();
   }
   say(`API:          ${apiUrl}`);
   say(`API docs:     ${apiUrl}/docs`);
+  say(`admin key:    ${config.CALSYNC_BOOTSTRAP_ADMIN_KEY ? '(CALSYNC_BOOTSTRAP_ADMIN_KEY)' : path.join(dataDir, 'admin.key')} (send it as "Authorization: Bearer <key>")`);
   if (!config.TEMPORAL_ADDRESS) say(`Temporal UI:  http://127.0.0.1:${config.TEMPORAL_UI_PORT}`);
   if (sandbox) {
     say(`demo user:    ${sandbox.userId} (${apiUrl}/v1/users/${sandbox.userId}/sync)`);
@@ -144,6 +161,7 @@ main().catch(async (err: unknown) => {
   } else {
     process.stderr.write(`calsync failed to start: ${(err as Error).stack ?? String(err)}\n`);
   }
+  await group?.stopAll();
   for (const { stop } of stops.reverse()) await stop().catch(() => undefined);
   process.exit(1);
 });

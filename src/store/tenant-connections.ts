@@ -11,9 +11,9 @@ export const graphConnectionSchema = z
     /** Entra ID (Azure AD) tenant id. */
     directoryId: z.string().min(1),
     clientId: z.string().min(1),
-    cloud: z.enum(['global', 'usgov', 'china', 'custom']).default('global'),
-    /** Overrides for sovereign clouds and the emulator. */
-    loginUrl: url.optional(),
+    cloud: z.enum(['global', 'usGov', 'usGovDod', 'china']).default('global'),
+    /** Overrides of the cloud's hosts (the emulator, or a cloud not listed). */
+    loginHost: url.optional(),
     graphBaseUrl: url.optional(),
     scope: z.string().optional(),
   })
@@ -29,6 +29,8 @@ export const netsuiteConnectionSchema = z
     algorithm: z.enum(['PS256', 'ES256']).optional(),
     /** Overrides the REST host (emulator, or a specific data centre). */
     restBaseUrl: url.optional(),
+    /** Overrides the RESTlet URL of the shipped bundle (recurrence fields). */
+    restletUrl: url.optional(),
     /** Whether the SuiteScript bundle pushes changes (else a tenant poller reads them). */
     pushInstalled: z.boolean().default(false),
     concurrencyLimit: z.number().int().min(1).max(100).default(5),
@@ -69,6 +71,13 @@ export const tenantSecretsSchema = z
       ])
       .optional(),
     autotask: z.object({ secret: z.string().min(1), integrationCode: z.string().min(1) }).strict().optional(),
+    /** Certificate credentials of the Entra app, the alternative to `graph.clientSecret`. */
+    graphCertificate: z
+      .object({ certificatePem: z.string().min(1), privateKeyPem: z.string().min(1) })
+      .strict()
+      .optional(),
+    /** The secret the shipped SuiteScript signs its pushes with (HMAC-SHA256). */
+    netsuitePush: z.object({ secret: z.string().min(16) }).strict().optional(),
   })
   .strict();
 

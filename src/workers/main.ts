@@ -1,5 +1,5 @@
 // The worker process: `node dist/workers/main.js` (started by `npm start`, or on its own in production).
-import { NativeConnection } from '@temporalio/worker';
+import { DefaultLogger, NativeConnection, Runtime, type LogLevel } from '@temporalio/worker';
 import { buildActivities } from '../activities/build';
 import { loadConfig } from '../config';
 import { createLogger } from '../logger';
@@ -10,6 +10,9 @@ import { createSyncWorker } from './worker';
 async function main(): Promise<void> {
   const config = loadConfig();
   const log = createLogger(config.LOG_LEVEL, 'calsync-worker');
+  // The SDK's own logs (bundling, task failures) at the same threshold as ours.
+  const sdkLevel: Record<string, LogLevel> = { trace: 'TRACE', debug: 'DEBUG', info: 'INFO', warn: 'WARN' };
+  Runtime.install({ logger: new DefaultLogger(sdkLevel[config.LOG_LEVEL] ?? 'ERROR') });
   if (!config.TEMPORAL_ADDRESS || !config.DATABASE_URL || !config.CALSYNC_SECRETS_KEYS) {
     throw new Error('the worker needs TEMPORAL_ADDRESS, DATABASE_URL and CALSYNC_SECRETS_KEYS');
   }
@@ -21,7 +24,11 @@ async function main(): Promise<void> {
     taskQueue: config.TEMPORAL_TASK_QUEUE,
     activities: buildActivities({ pool, box: new SecretBox(config.CALSYNC_SECRETS_KEYS) }),
   });
+  // Ctrl-C reaches every process of the terminal's group, then the supervisor sends SIGTERM: stop once.
+  let stopping = false;
   const shutdown = () => {
+    if (stopping) return;
+    stopping = true;
     log.info('shutting down: finishing tasks in flight');
     worker.shutdown();
   };

@@ -21,7 +21,7 @@ export async function createSyncWorker(options: SyncWorkerOptions): Promise<Work
     ...(options.workflowBundle
       ? { workflowBundle: options.workflowBundle }
       : { workflowsPath: require.resolve('../workflows') }),
-    identity: options.identity,
+    ...(options.identity ? { identity: options.identity } : {}),
     // Long-running user workflows are cheap when idle: evicted from the cache and replayed on demand.
     maxCachedWorkflows: 1000,
     shutdownGraceTime: '20 seconds',

@@ -1,0 +1,74 @@
+import { createGraphClient, type GraphClient } from '../providers/graph';
+import { createNetSuiteClient, type NetSuiteClient } from '../providers/netsuite/netsuite-client';
+import type { TenantStore } from '../store/tenants';
+
+export interface TenantConnectors {
+  graph?: GraphClient;
+  netsuite?: NetSuiteClient;
+}
+
+/**
+ * Builds each tenant's provider clients from its stored connection and sealed credentials, inside
+ * the worker (credentials never travel through workflow inputs, DESIGN.md §4.8). Clients are cached
+ * per tenant so that their token caches and call gates are shared by all activities.
+ */
+export class ConnectorRegistry {
+  private readonly cache = new Map<string, Promise<TenantConnectors>>();
+
+  constructor(private readonly tenants: TenantStore) {}
+
+  forTenant(tenantId: string): Promise<TenantConnectors> {
+    let entry = this.cache.get(tenantId);
+    if (!entry) {
+      entry = this.build(tenantId);
+      this.cache.set(tenantId, entry);
+      // A failed build (e.g. the tenant row was not there yet) must not be cached.
+      entry.catch(() => this.cache.delete(tenantId));
+    }
+    return entry;
+  }
+
+  /** Forgets a tenant's clients, e.g. after its credentials changed. */
+  invalidate(tenantId: string): void {
+    this.cache.delete(tenantId);
+  }
+
+  private async build(tenantId: string): Promise<TenantConnectors> {
+    const tenant = await this.tenants.get(tenantId);
+    if (!tenant) throw new Error(`tenant ${tenantId} does not exist`);
+    const secrets = await this.tenants.secrets(tenantId);
+    const { graph, netsuite } = tenant.connections;
+    const result: TenantConnectors = {};
+    if (graph && secrets.graph) {
+      result.graph = createGraphClient({
+        tenantId: graph.directoryId,
+        clientId: graph.clientId,
+        clientSecret: secrets.graph.clientSecret,
+        cloud: graph.cloud,
+        loginHost: graph.loginHost,
+        graphBaseUrl: graph.graphBaseUrl,
+        scope: graph.scope,
+      });
+    }
+    if (netsuite && secrets.netsuite) {
+      const credentials = secrets.netsuite;
+      const auth =
+        'privateKeyPem' in credentials
+          ? {
+              kind: 'm2m' as const,
+              clientId: netsuite.clientId ?? '',
+              certificateId: netsuite.certificateId ?? '',
+              privateKeyPem: credentials.privateKeyPem,
+              algorithm: netsuite.algorithm ?? ('PS256' as const),
+            }
+          : { kind: 'tba' as const, ...credentials };
+      result.netsuite = createNetSuiteClient({
+        accountId: netsuite.accountId,
+        auth,
+        baseUrl: netsuite.restBaseUrl,
+        concurrency: netsuite.concurrencyLimit,
+      });
+    }
+    return result;
+  }
+}
