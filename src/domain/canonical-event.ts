@@ -65,8 +65,25 @@ export const recurrenceSchema = z.object({
   overrides: z.array(z.string()).default([]),
 });
 
+/** Outlook's own access value; kept so that a lossy round trip cannot turn "personal" into "private". */
+export const outlookSensitivitySchema = z.enum(['normal', 'personal', 'private', 'confidential']);
+/** NetSuite's own access value; kept so that Private and Show as Busy stay distinct. */
+export const netSuiteAccessLevelSchema = z.enum(['PUBLIC', 'PRIVATE', 'SHOW_AS_BUSY']);
+export const netSuiteStatusSchema = z.enum(['CONFIRMED', 'TENTATIVE', 'COMPLETE', 'CANCELLED']);
+
 export const providerExtrasSchema = z
   .object({
+    outlook: z
+      .object({
+        sensitivity: outlookSensitivitySchema.optional(),
+      })
+      .optional(),
+    netsuite: z
+      .object({
+        accessLevel: netSuiteAccessLevelSchema.optional(),
+        status: netSuiteStatusSchema.optional(),
+      })
+      .optional(),
     autotask: z
       .object({
         companyId: z.number().int().optional(),

@@ -1,0 +1,81 @@
+import { type Side } from './canonical-event';
+import { type ConflictRule } from './plan-action';
+import { mayFlow, systemOfRecord } from './policy';
+import { type ItemContext, type ReplicaState } from './replica-state';
+
+/**
+ * Who wins when several replicas changed one field: a side that is only a mirror of another
+ * (one-way direction) never beats it; then the system of record for the item kind, then the
+ * side that organises the meeting, then the later modification, then a fixed order so that the
+ * outcome never depends on the order replicas were read in.
+ */
+
+const SIDE_ORDER: Readonly<Record<Side, number>> = { outlook: 3, netsuite: 2, autotask: 1 };
+
+/** Whether some rival's side may write to this replica's side but not the other way round. */
+function mirrored(state: ReplicaState, rivals: readonly ReplicaState[], item: ItemContext): boolean {
+  return rivals.some(
+    (r) => r.key !== state.key && mayFlow(r.side, state.side, item.policy) && !mayFlow(state.side, r.side, item.policy)
+  );
+}
+
+function rankOf(state: ReplicaState, rivals: readonly ReplicaState[], item: ItemContext): readonly number[] {
+  const modified = state.modifiedAt !== undefined ? Date.parse(state.modifiedAt) : Number.NEGATIVE_INFINITY;
+  return [
+    mirrored(state, rivals, item) ? 0 : 1,
+    systemOfRecord(item.kind, item.policy) === state.side ? 1 : 0,
+    item.organizerKey === state.key ? 1 : 0,
+    Number.isNaN(modified) ? Number.NEGATIVE_INFINITY : modified,
+    SIDE_ORDER[state.side],
+  ];
+}
+
+const RULES: readonly ConflictRule[] = [
+  'direction',
+  'system-of-record',
+  'organizer',
+  'later-modification',
+  'tie-break',
+];
+
+function compare(
+  a: ReplicaState,
+  b: ReplicaState,
+  rivals: readonly ReplicaState[],
+  item: ItemContext
+): { order: number; rule: ConflictRule } {
+  const ra = rankOf(a, rivals, item);
+  const rb = rankOf(b, rivals, item);
+  for (let i = 0; i < ra.length; i++) {
+    const x = ra[i] ?? 0;
+    const y = rb[i] ?? 0;
+    if (x !== y) return { order: x > y ? -1 : 1, rule: RULES[i] ?? 'tie-break' };
+  }
+  return { order: a.key < b.key ? -1 : a.key > b.key ? 1 : 0, rule: 'tie-break' };
+}
+
+/**
+ * The winning replica among candidates, and the rule that decided it against the runner-up.
+ * `rivals` (default: the candidates) are all replicas that changed the field, so that every
+ * target ranks them the same way.
+ */
+export function pickWinner(
+  candidates: readonly ReplicaState[],
+  item: ItemContext,
+  rivals: readonly ReplicaState[] = candidates
+): { winner: ReplicaState; rule: ConflictRule } | undefined {
+  const sorted = [...candidates].sort((a, b) => compare(a, b, rivals, item).order);
+  const winner = sorted[0];
+  if (!winner) return undefined;
+  const runnerUp = sorted[1];
+  return { winner, rule: runnerUp ? compare(winner, runnerUp, rivals, item).rule : 'tie-break' };
+}
+
+/**
+ * The replica to copy a new record from: where the item started, else the system of record,
+ * else by the same order as conflicts.
+ */
+export function pickSource(candidates: readonly ReplicaState[], item: ItemContext): ReplicaState | undefined {
+  const origin = candidates.find((c) => c.key === item.link.origin);
+  return origin ?? pickWinner(candidates, item)?.winner;
+}

@@ -1,0 +1,122 @@
+import { pickSource, pickWinner } from './conflict';
+import {
+  agree,
+  carries,
+  type FieldKey,
+  fieldEquals,
+  fieldKeysOf,
+  getField,
+  setField,
+  type TranslateContext,
+  translateField,
+} from './field-rules';
+import { type ReplicaKey } from './link';
+import { type ConflictResolvedAction } from './plan-action';
+import { isReadOnly, mayFlow, type SyncPolicy, userById } from './policy';
+import { type ProjectionFields } from './projection';
+import {
+  changed,
+  contributes,
+  type ItemContext,
+  projectionContext,
+  type ReplicaState,
+  writable,
+} from './replica-state';
+
+/**
+ * The three-way merge, field by field: only fields that changed on a side travel; when several
+ * sides changed a field differently the conflict rules pick one and the others are reported.
+ * It is evaluated per target, so a one-way policy simply removes candidates for that target.
+ */
+
+export interface FieldPatch {
+  readonly fields: ProjectionFields;
+  readonly changed: readonly FieldKey[];
+}
+
+export interface MergeResult {
+  readonly patches: ReadonlyMap<ReplicaKey, FieldPatch>;
+  readonly conflicts: readonly ConflictResolvedAction[];
+}
+
+export function translateContext(target: Pick<ReplicaState, 'side' | 'userId'>, item: ItemContext): TranslateContext {
+  const policy: SyncPolicy = item.policy;
+  const zone = target.side === 'netsuite' ? policy.netsuiteTimeZone : userById(policy, target.userId)?.timeZone;
+  return {
+    ...(zone !== undefined ? { targetZone: zone } : {}),
+    redactForAutotask: item.redactForAutotask,
+    projection: projectionContext(target.side, target.userId, policy),
+  };
+}
+
+/** Autotask's title and description of another side's item are derived (redaction), so always recomputed. */
+function derived(target: ReplicaState, key: FieldKey, item: ItemContext): boolean {
+  return target.side === 'autotask' && item.originSide !== 'autotask' && (key === 'title' || key === 'description');
+}
+
+export function mergeFields(
+  item: ItemContext,
+  active: readonly ReplicaState[],
+  reconcile: ReadonlySet<ReplicaKey>
+): MergeResult {
+  const patches = new Map<ReplicaKey, { fields: ProjectionFields; changed: FieldKey[] }>();
+  const conflicts: ConflictResolvedAction[] = [];
+  const policy = item.policy;
+
+  for (const key of fieldKeysOf(active.map((s) => s.current))) {
+    const contributors = active.filter(
+      (s) => s.current !== undefined && carries(s.side, key, s.current) && changed(s, key) && contributes(s, key, item)
+    );
+
+    for (const target of active) {
+      if (!target.current || !carries(target.side, key, target.current) || !writable(target, key, item)) continue;
+      const candidates = contributors.filter((c) => c.key === target.key || mayFlow(c.side, target.side, policy));
+      let source = pickWinner(candidates, item, contributors)?.winner;
+      const restore =
+        reconcile.has(target.key) ||
+        derived(target, key, item) ||
+        (changed(target, key) && isReadOnly(item.kind, target.side, policy));
+      if (!source && restore) {
+        const references = active.filter(
+          (s) =>
+            s.key !== target.key &&
+            s.current !== undefined &&
+            !reconcile.has(s.key) &&
+            !isReadOnly(item.kind, s.side, policy) &&
+            carries(s.side, key, s.current) &&
+            mayFlow(s.side, target.side, policy)
+        );
+        source = pickSource(references, item);
+      }
+      if (!source?.current || source.key === target.key) continue;
+      const value = translateField(key, source.current, target.side, target.current, translateContext(target, item));
+      if (value === undefined || fieldEquals(key, value, getField(target.current, key))) continue;
+      const patch = patches.get(target.key) ?? { fields: {}, changed: [] };
+      patch.fields = setField(patch.fields, key, value);
+      patch.changed.push(key);
+      patches.set(target.key, patch);
+    }
+
+    if (contributors.length >= 2) {
+      const decided = pickWinner(contributors, item);
+      if (!decided?.winner.current) continue;
+      const winner = decided.winner;
+      const losers = contributors.filter(
+        (c) =>
+          c.key !== winner.key &&
+          c.current !== undefined &&
+          !agree(key, winner.current ?? {}, c.side, c.current, translateContext(c, item))
+      );
+      if (losers.length > 0) {
+        conflicts.push({
+          type: 'conflict-resolved',
+          field: key,
+          winner: winner.key,
+          losers: losers.map((l) => l.key),
+          rule: decided.rule,
+        });
+      }
+    }
+  }
+  return { patches, conflicts };
+}
