@@ -1,10 +1,14 @@
+import type { Pool } from 'pg';
+import { AutotaskClient } from '../providers/autotask';
 import { createGraphClient, type GraphClient } from '../providers/graph';
 import { createNetSuiteClient, type NetSuiteClient } from '../providers/netsuite/netsuite-client';
+import { autotaskGate, PostgresCallGate } from '../store/provider-gate';
 import type { TenantStore } from '../store/tenants';
 
 export interface TenantConnectors {
   graph?: GraphClient;
   netsuite?: NetSuiteClient;
+  autotask?: AutotaskClient;
 }
 
 /**
@@ -15,7 +19,11 @@ export interface TenantConnectors {
 export class ConnectorRegistry {
   private readonly cache = new Map<string, Promise<TenantConnectors>>();
 
-  constructor(private readonly tenants: TenantStore) {}
+  /** With a pool, provider limits are enforced across every worker (PostgreSQL gates, ADR 0002). */
+  constructor(
+    private readonly tenants: TenantStore,
+    private readonly pool?: Pool
+  ) {}
 
   forTenant(tenantId: string): Promise<TenantConnectors> {
     let entry = this.cache.get(tenantId);
@@ -37,7 +45,7 @@ export class ConnectorRegistry {
     const tenant = await this.tenants.get(tenantId);
     if (!tenant) throw new Error(`tenant ${tenantId} does not exist`);
     const secrets = await this.tenants.secrets(tenantId);
-    const { graph, netsuite } = tenant.connections;
+    const { graph, netsuite, autotask } = tenant.connections;
     const result: TenantConnectors = {};
     if (graph && secrets.graph) {
       result.graph = createGraphClient({
@@ -66,7 +74,20 @@ export class ConnectorRegistry {
         accountId: netsuite.accountId,
         auth,
         baseUrl: netsuite.restBaseUrl,
+        restletUrl: netsuite.restletUrl,
         concurrency: netsuite.concurrencyLimit,
+        ...(this.pool
+          ? { gate: new PostgresCallGate({ pool: this.pool, provider: 'netsuite', maxConcurrent: netsuite.concurrencyLimit }) }
+          : {}),
+      });
+    }
+    if (autotask && secrets.autotask) {
+      result.autotask = new AutotaskClient({
+        credentials: { userName: autotask.username, secret: secrets.autotask.secret, integrationCode: secrets.autotask.integrationCode },
+        zoneLookupUrl: autotask.zoneDiscoveryUrl,
+        ...(this.pool
+          ? { gate: autotaskGate({ pool: this.pool, sharePercent: Math.round(autotask.hourlyBudgetShare * 100) }) }
+          : {}),
       });
     }
     return result;

@@ -15,6 +15,7 @@ export interface UserRef {
 
 /** What activities reach: stores and provider clients, injected (tests pass emulator-backed ones). */
 export interface ActivityContext {
+  pool: Pool;
   tenants: TenantStore;
   users: UserStore;
   links: LinkStore;
@@ -30,12 +31,13 @@ export function createActivityContext(deps: { pool: Pool; box: SecretBox; now?: 
   const tenants = new TenantStore(deps.pool, deps.box);
   const users = new UserStore(deps.pool);
   return {
+    pool: deps.pool,
     tenants,
     users,
     links: new LinkStore(deps.pool),
     cursors: new CursorStore(deps.pool),
     audit: new AuditLog(deps.pool),
-    connectors: new ConnectorRegistry(tenants),
+    connectors: new ConnectorRegistry(tenants, deps.pool),
     now: deps.now ?? (() => new Date()),
     deriveLinkId,
     async loadUser(ref) {

@@ -2,6 +2,7 @@ import type { Migration } from '../migrate';
 import { initial } from './0001_initial';
 import { providerGate } from './0002_provider_gate';
 import { api } from './0003_api';
+import { items } from './0004_items';
 
 /** Every migration, in order. Applied migrations are never edited: add a new one. */
-export const migrations: readonly Migration[] = [initial, providerGate, api];
+export const migrations: readonly Migration[] = [initial, providerGate, api, items];

@@ -1,12 +1,12 @@
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
-import type { ChangedHint, LifecycleHint, UserSyncStatus } from './types';
+import type { ChangedHint, LifecycleHint, ResumeRequest, UserSyncStatus } from './types';
 
 /** A provider said "look again" (a webhook, a poller); hints only, never truth (DESIGN.md §4.1). */
 export const changedSignal = defineSignal<[ChangedHint]>('changed');
 /** Graceful stop: finish the work in hand, then complete. */
 export const stopUpdate = defineUpdate<UserSyncStatus>('stop');
 export const pauseUpdate = defineUpdate<UserSyncStatus>('pause');
-export const resumeUpdate = defineUpdate<UserSyncStatus>('resume');
+export const resumeUpdate = defineUpdate<UserSyncStatus, [ResumeRequest]>('resume');
 export const resyncUpdate = defineUpdate<UserSyncStatus, [{ mode: 'incremental' | 'full' }]>('resync');
 export const statusQuery = defineQuery<UserSyncStatus>('status');
 

@@ -5,6 +5,19 @@ export interface ChangedHint {
   source: SourceName;
   /** Provider-side id of the notification, used to drop duplicates. */
   id?: string;
+  /** Records the hint names on its source (read again before anything is done). */
+  records?: string[];
+}
+
+export interface ResumeRequest {
+  /** Let the deletes through that the mass-deletion guard held back. */
+  confirmDeletes?: boolean;
+}
+
+/** Records held back by the mass-deletion guard, waiting for an admin. */
+export interface HeldRecords {
+  source: SourceName;
+  recordIds: string[];
 }
 
 /** Durations are inputs so that tests can shorten them (the dev server cannot skip time). */
@@ -13,6 +26,8 @@ export interface UserSyncSettings {
   pollIntervalMs: number;
   /** Continue-as-new after this many history events even if the server has not suggested it. */
   maxHistoryEvents: number;
+  /** Tenant pollers (Autotask; NetSuite without push) read this often. */
+  tenantPollIntervalMs?: number;
 }
 
 export interface SyncCounts {
@@ -41,6 +56,9 @@ export interface UserSyncStatus {
 export interface CarriedState {
   status: UserSyncStatus;
   pending: SourceName[];
+  /** Record ids named by hints and not yet synced, per source. */
+  hinted?: Partial<Record<SourceName, string[]>>;
+  held?: HeldRecords[];
   recentHintIds: string[];
   paused: boolean;
 }

@@ -1,22 +1,36 @@
 import {
-  ApplicationFailure,
   ActivityFailure,
   allHandlersFinished,
+  ApplicationFailure,
   condition,
   continueAsNew,
+  ParentClosePolicy,
   proxyActivities,
   setCurrentDetails,
   setHandler,
+  startChild,
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
-import type { Activities } from '../../activities';
+import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
+import type { Activities, PullResult } from '../../activities';
+import { tenantPoller } from '../tenant-poller/tenant-poller-workflow';
+import { tenantPollerWorkflowId } from '../tenant-poller/workflow-id';
 import { searchAttributes } from '../search-attributes';
-import { changedSignal, pauseUpdate, resumeUpdate, resyncUpdate, statusQuery, stopUpdate } from './messages';
+import {
+  changedSignal,
+  lifecycleSignal,
+  pauseUpdate,
+  resumeUpdate,
+  resyncUpdate,
+  statusQuery,
+  stopUpdate,
+} from './messages';
 import {
   type CarriedState,
   type ChangedHint,
   emptyCounts,
+  type HeldRecords,
   type SourceName,
   type SyncState,
   type UserSyncInput,
@@ -24,8 +38,9 @@ import {
 } from './types';
 
 const activities = proxyActivities<Activities>({
-  startToCloseTimeout: '2 minutes',
-  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: 6 },
+  startToCloseTimeout: '5 minutes',
+  heartbeatTimeout: '1 minute',
+  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: 8 },
 });
 
 const RECENT_HINTS = 200;
@@ -33,9 +48,13 @@ const RECENT_HINTS = 200;
 /** The state and handlers of one user's sync; the workflow function only wires it up. */
 class UserSync {
   readonly status: UserSyncStatus;
-  private pending = new Set<SourceName>();
+  private readonly pending: Set<SourceName>;
+  private readonly hinted = new Map<SourceName, Set<string>>();
+  private held: HeldRecords[];
   private recentHintIds: string[];
   private paused: boolean;
+  private fullResync = false;
+  private confirmDeletes = false;
   private stopRequested = false;
   finished = false;
 
@@ -52,6 +71,8 @@ class UserSync {
     };
     // A fresh start (or a continued run) always looks once: something may have changed meanwhile.
     this.pending = new Set(carried?.pending ?? ['outlook']);
+    for (const [source, ids] of Object.entries(carried?.hinted ?? {})) this.hinted.set(source as SourceName, new Set(ids));
+    this.held = carried?.held ?? [];
     this.recentHintIds = carried?.recentHintIds ?? [];
     this.paused = carried?.paused ?? false;
   }
@@ -62,21 +83,38 @@ class UserSync {
       this.recentHintIds.push(hint.id);
       if (this.recentHintIds.length > RECENT_HINTS) this.recentHintIds.shift();
     }
-    this.pending.add(hint.source);
+    // Outlook is read through its delta (it finds the changes itself); other sources name records.
+    if (hint.source === 'outlook' || !hint.records?.length) this.pending.add(hint.source);
+    else {
+      const ids = this.hinted.get(hint.source) ?? new Set<string>();
+      for (const id of hint.records) ids.add(id);
+      this.hinted.set(hint.source, ids);
+    }
+  }
+
+  onLifecycle(): void {
+    // Notifications may have been missed or the subscription is gone: read everything again.
+    this.pending.add('outlook');
   }
 
   requestStop(): void {
     this.stopRequested = true;
   }
 
-  setPaused(paused: boolean): void {
+  setPaused(paused: boolean, confirmDeletes = false): void {
     this.paused = paused;
-    if (!paused) this.pending.add('outlook');
+    if (!paused) {
+      this.pending.add('outlook');
+      if (confirmDeletes && this.held.length > 0) this.confirmDeletes = true;
+      if (this.status.state === 'needs-attention' && !this.confirmDeletes) this.held = [];
+      this.status.needsAttention = undefined;
+    }
     this.setState(paused ? 'paused' : 'running');
   }
 
-  requestResync(): void {
+  requestResync(mode: 'incremental' | 'full'): void {
     this.pending.add('outlook');
+    if (mode === 'full') this.fullResync = true;
   }
 
   private setState(state: SyncState): void {
@@ -92,6 +130,7 @@ class UserSync {
         `**state:** ${s.state}`,
         `**last sync:** ${Object.entries(s.lastSync).map(([k, v]) => `${k} ${v}`).join(', ') || 'never'}`,
         `**counts:** created ${s.counts.created}, updated ${s.counts.updated}, deleted ${s.counts.deleted}, failed ${s.counts.failed}`,
+        s.needsAttention ? `**needs attention:** ${s.needsAttention}` : '',
         s.lastError ? `**last error:** ${s.lastError.type} at ${s.lastError.at}` : '',
       ]
         .filter(Boolean)
@@ -104,40 +143,81 @@ class UserSync {
     return info.continueAsNewSuggested || info.historyLength > this.input.settings.maxHistoryEvents;
   }
 
-  private async pullOnce(): Promise<void> {
-    this.pending.clear();
+  private hasWork(): boolean {
+    return this.pending.size > 0 || [...this.hinted.values()].some((ids) => ids.size > 0) || this.confirmDeletes;
+  }
+
+  private record(result: PullResult): void {
+    const c = this.status.counts;
+    c.created += result.created;
+    c.updated += result.updated;
+    c.deleted += result.deleted;
+    c.skipped += result.skipped;
+    c.failed += result.failed;
+    this.status.lastSync[result.source] = result.at;
+    if (result.needsAttention) {
+      this.held.push({ source: result.source, recordIds: result.needsAttention.held.map((r) => r.recordId) });
+      this.status.needsAttention = result.needsAttention.reason;
+      this.setState('needs-attention');
+    } else if (this.status.state === 'degraded') {
+      this.setState('running');
+    }
+  }
+
+  private recordFailure(err: unknown): void {
+    const cause = err instanceof ActivityFailure && err.cause instanceof ApplicationFailure ? err.cause : undefined;
+    this.status.lastError = {
+      message: cause?.message ?? (err as Error).message,
+      type: cause?.type ?? 'Unknown',
+      at: new Date().toISOString(),
+    };
+    this.setState('degraded');
+  }
+
+  private async attempt(work: () => Promise<PullResult>): Promise<void> {
     try {
-      const result = await activities.syncOutlookToNetSuite({ tenantId: this.input.tenantId, userId: this.input.userId });
-      this.status.counts.created += result.created;
-      this.status.counts.updated += result.updated;
-      this.status.counts.skipped += result.skipped;
-      this.status.counts.failed += result.failed;
-      this.status.lastSync.outlook = result.at;
-      if (this.status.state === 'degraded') this.setState('running');
+      this.record(await work());
     } catch (err) {
-      const cause = err instanceof ActivityFailure && err.cause instanceof ApplicationFailure ? err.cause : undefined;
-      this.status.lastError = {
-        message: cause?.message ?? (err as Error).message,
-        type: cause?.type ?? 'Unknown',
-        at: new Date().toISOString(),
-      };
-      this.setState('degraded');
+      this.recordFailure(err);
+    }
+  }
+
+  /** One round: the confirmed held deletes, then Outlook's delta, then the records other sides named. */
+  private async syncRound(): Promise<void> {
+    const ref = { tenantId: this.input.tenantId, userId: this.input.userId, workflowId: workflowInfo().workflowId };
+    if (this.confirmDeletes) {
+      const held = this.held;
+      this.held = [];
+      this.confirmDeletes = false;
+      for (const batch of held) {
+        await this.attempt(() => activities.syncHinted({ ...ref, source: batch.source, recordIds: batch.recordIds, confirmDeletes: true }));
+      }
+    }
+    if (this.pending.delete('outlook')) {
+      const full = this.fullResync;
+      this.fullResync = false;
+      await this.attempt(() => activities.pullOutlook({ ...ref, full }));
+    }
+    for (const source of ['netsuite', 'autotask'] as const) {
+      this.pending.delete(source);
+      const ids = [...(this.hinted.get(source) ?? [])];
+      this.hinted.delete(source);
+      if (ids.length > 0) await this.attempt(() => activities.syncHinted({ ...ref, source, recordIds: ids }));
     }
   }
 
   async run(): Promise<'stopped' | 'continue'> {
     if (this.paused) this.setState('paused');
     for (;;) {
-      this.status.backlog = [...this.pending];
+      this.status.backlog = [...new Set([...this.pending, ...[...this.hinted].filter(([, ids]) => ids.size).map(([s]) => s)])];
       this.publishDetails();
-      const woke = await condition(
-        () => this.stopRequested || (!this.paused && this.pending.size > 0),
-        this.input.settings.pollIntervalMs
-      );
+      const blocked = () => this.paused || this.status.state === 'needs-attention';
+      const woke = await condition(() => this.stopRequested || (!blocked() && this.hasWork()), this.input.settings.pollIntervalMs);
       if (this.stopRequested) break;
-      if (this.paused) continue;
+      if (blocked()) continue;
+      // No notification within the poll interval: look anyway (notifications are hints, they get lost).
       if (!woke) this.pending.add('outlook');
-      await this.pullOnce();
+      await this.syncRound();
       if (this.shouldContinueAsNew()) return 'continue';
     }
     this.setState('stopping');
@@ -148,6 +228,8 @@ class UserSync {
     return {
       status: { ...this.status, generation: this.status.generation + 1 },
       pending: [...this.pending],
+      hinted: Object.fromEntries([...this.hinted].map(([source, ids]) => [source, [...ids]])),
+      held: this.held,
       recentHintIds: this.recentHintIds,
       paused: this.paused,
     };
@@ -160,11 +242,30 @@ class UserSync {
   }
 }
 
+/** Makes sure the tenant's pollers run (one per tenant and provider, whatever the number of users). */
+async function ensureTenantPollers(input: UserSyncInput): Promise<void> {
+  for (const provider of ['netsuite', 'autotask'] as const) {
+    try {
+      await startChild(tenantPoller, {
+        workflowId: tenantPollerWorkflowId(input.tenantId, provider),
+        args: [{ tenantId: input.tenantId, provider, intervalMs: input.settings.tenantPollIntervalMs ?? input.settings.pollIntervalMs }],
+        // The poller serves every user of the tenant: it outlives this user's run.
+        parentClosePolicy: ParentClosePolicy.ABANDON,
+        typedSearchAttributes: [{ key: searchAttributes.tenantId, value: input.tenantId }],
+        staticSummary: `${provider} poller of tenant ${input.tenantId}`,
+      });
+    } catch (err) {
+      if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+    }
+  }
+}
+
 /** One long-running workflow per synced user (DESIGN.md §3). */
 export async function userSync(input: UserSyncInput): Promise<UserSyncStatus> {
   const sync = new UserSync(input);
   // Handlers first, before any await, so that no buffered signal or update is missed.
   setHandler(changedSignal, (hint) => sync.onChanged(hint));
+  setHandler(lifecycleSignal, () => sync.onLifecycle());
   setHandler(statusQuery, () => sync.status);
   setHandler(stopUpdate, async () => {
     sync.requestStop();
@@ -175,14 +276,14 @@ export async function userSync(input: UserSyncInput): Promise<UserSyncStatus> {
     sync.setPaused(true);
     return sync.status;
   });
-  setHandler(resumeUpdate, () => {
-    sync.setPaused(false);
+  setHandler(resumeUpdate, (request) => {
+    sync.setPaused(false, request?.confirmDeletes ?? false);
     return sync.status;
   });
   setHandler(
     resyncUpdate,
-    () => {
-      sync.requestResync();
+    (request) => {
+      sync.requestResync(request.mode);
       return sync.status;
     },
     {
@@ -192,6 +293,7 @@ export async function userSync(input: UserSyncInput): Promise<UserSyncStatus> {
     }
   );
 
+  await ensureTenantPollers(input);
   const outcome = await sync.run();
   if (outcome === 'continue') {
     await condition(allHandlersFinished);

@@ -1,0 +1,150 @@
+import { createHash } from 'node:crypto';
+import { outlookSensitivitySchema } from '../../domain/access-level';
+import type { CanonicalEvent, ItemKind, ResponseStatus } from '../../domain/canonical-event';
+import { project, type ProjectionFields } from '../../domain/projection';
+import type { GraphClient, GraphEvent, GraphEventWrite, Rsvp } from '../../providers/graph';
+import { canonicalToGraphEvent, graphEventToCanonical } from '../../providers/graph';
+import { enrichFromGraph } from './outlook-replica-enrich';
+import { applyFields, projectionToEvent } from './projection-to-event';
+import type { ReadResult, ReplicaIO, ReplicaOwner } from './replica-io';
+import { isoInstant, refusedWrite } from './shared-replica-errors';
+
+/**
+ * Outlook (Graph) replica. Never writes attendees, so Exchange never emails invitations
+ * (DESIGN.md §4.11); deletes only copies whose deletion notifies nobody; responses go out
+ * with `sendResponse: false`.
+ */
+export function outlookReplica(graph: GraphClient): ReplicaIO {
+  const mapped = (record: GraphEvent, owner: ReplicaOwner) =>
+    enrichFromGraph(graphEventToCanonical(record, { fallbackZone: owner.timeZone }).event, record, owner.mailbox);
+
+  return {
+    side: 'outlook',
+
+    async read(owner, recordId, ctx): Promise<ReadResult> {
+      const found = await graph.findEvent(owner.mailbox, recordId);
+      if (!found) return { observation: { state: 'deleted' }, kind: 'event' };
+      const { event: record, identity } = found;
+      const event = mapped(record, owner);
+      const projection = project('outlook', event, { ownerEmail: owner.mailbox, ownerZone: owner.timeZone, ...ctx });
+      const modifiedAt = isoInstant(record.lastModifiedDateTime);
+      return {
+        observation: {
+          state: 'present',
+          projection,
+          recordId: record.id,
+          ...(modifiedAt !== undefined ? { modifiedAt } : {}),
+          ...(record.changeKey ? { version: record.changeKey } : {}),
+        },
+        kind: event.kind,
+        ...(event.iCalUid !== undefined ? { iCalUid: event.iCalUid } : {}),
+        ...(identity.itemId !== undefined ? { itemId: identity.itemId } : {}),
+        event,
+      };
+    },
+
+    async create(owner, action, item) {
+      const event = projectionToEvent(action.projection, graphKind(item.kind));
+      const body = writeBody(event, action.projection.fields);
+      const { event: created } = await graph.createEvent(
+        owner.mailbox,
+        body,
+        { itemId: item.itemId },
+        // A deliberate re-create (restore) has its own key, hence its own transactionId.
+        { revision: revisionOf(action.idempotencyKey) }
+      );
+      return { recordId: created.id, ...(created.changeKey ? { version: created.changeKey } : {}) };
+    },
+
+    async update(owner, action, recordId) {
+      const { event: current } = await graph.getEvent(owner.mailbox, recordId);
+      const merged = applyFields('outlook', mapped(current, owner), action.fields);
+      const patch = pick(writeBody(merged, action.fields, current), graphPropertiesOf(action.fields, merged));
+      if (Object.keys(patch).length === 0)
+        return { recordId, ...(current.changeKey ? { version: current.changeKey } : {}) };
+      const updated = await graph.updateEvent(owner.mailbox, recordId, patch);
+      return { recordId: updated.id, ...(updated.changeKey ? { version: updated.changeKey } : {}) };
+    },
+
+    async remove(owner, _action, recordId) {
+      const found = await graph.findEvent(owner.mailbox, recordId);
+      if (!found) return;
+      if (wouldNotify(found.event, owner.mailbox)) {
+        throw refusedWrite(
+          'graph',
+          'events.delete',
+          'WouldSendCancellation',
+          `event ${recordId} is a meeting ${owner.mailbox} organises: deleting it would email cancellations`
+        );
+      }
+      await graph.deleteEvent(owner.mailbox, recordId);
+    },
+
+    async respond(owner, action, recordId) {
+      const response = rsvpOf(action.response);
+      if (response === undefined) return;
+      await graph.respond(owner.mailbox, recordId, response, { sendResponse: false });
+    },
+  };
+}
+
+/** Only singles and series masters can be created; an occurrence is written as a single event. */
+function graphKind(kind: ItemKind): ItemKind {
+  return kind === 'series' ? 'series' : 'event';
+}
+
+/** The Graph body for an event, without attendees, keeping the exact Outlook sensitivity asked for. */
+function writeBody(event: CanonicalEvent, fields: ProjectionFields, current?: GraphEvent): GraphEventWrite {
+  const { body } = canonicalToGraphEvent(event, { includeAttendees: false, ...(current ? { current } : {}) });
+  const sensitivity = outlookSensitivitySchema.safeParse(fields.access);
+  if (sensitivity.success) body.sensitivity = sensitivity.data;
+  delete body.attendees;
+  return body;
+}
+
+/** The Graph properties that carry each projection field (attendees, organiser and responses: none). */
+function graphPropertiesOf(fields: ProjectionFields, merged: CanonicalEvent): (keyof GraphEventWrite)[] {
+  const out: (keyof GraphEventWrite)[] = [];
+  if (fields.title !== undefined) out.push('subject');
+  if (fields.description !== undefined) out.push('body');
+  if (fields.location !== undefined) out.push('location');
+  if (fields.timing !== undefined)
+    out.push('start', 'end', 'isAllDay', ...(merged.recurrence ? ['recurrence' as const] : []));
+  if (fields.access !== undefined) out.push('sensitivity');
+  if (fields.showAs !== undefined) out.push('showAs');
+  if (fields.categories !== undefined) out.push('categories');
+  if (fields.reminderMinutes !== undefined) out.push('isReminderOn', 'reminderMinutesBeforeStart');
+  if (fields.recurrence) out.push('recurrence');
+  return out;
+}
+
+function pick(body: GraphEventWrite, keys: readonly (keyof GraphEventWrite)[]): GraphEventWrite {
+  const out: GraphEventWrite = {};
+  for (const key of keys) if (body[key] !== undefined) Object.assign(out, { [key]: body[key] });
+  return out;
+}
+
+/**
+ * Deleting an event emails people only when the owner organises it and it has attendees (Exchange
+ * sends cancellations). An attendee's copy, or the owner's own appointment, goes quietly.
+ */
+function wouldNotify(event: GraphEvent, mailbox: string): boolean {
+  const organizer = event.organizer?.emailAddress?.address?.toLowerCase();
+  const organises = event.isOrganizer ?? (organizer === undefined || organizer === mailbox.toLowerCase());
+  const others = (event.attendees ?? []).filter(
+    (a) => a.emailAddress?.address && a.emailAddress.address.toLowerCase() !== mailbox.toLowerCase()
+  );
+  return organises && others.length > 0;
+}
+
+function rsvpOf(response: ResponseStatus): Rsvp | undefined {
+  if (response === 'accepted') return 'accept';
+  if (response === 'tentative') return 'tentativelyAccept';
+  if (response === 'declined') return 'decline';
+  return undefined;
+}
+
+/** A stable number per idempotency key: Graph's transactionId derives from item id and revision. */
+function revisionOf(idempotencyKey: string): number {
+  return Number.parseInt(createHash('sha256').update(idempotencyKey).digest('hex').slice(0, 12), 16);
+}

@@ -1,0 +1,252 @@
+import { createHash } from 'node:crypto';
+import { heartbeat } from '@temporalio/activity';
+import type { Side } from '../../domain/canonical-event';
+import { type Link, newLink, type Observations, replicaKey } from '../../domain/link';
+import { guardMassDeletion } from '../../domain/mass-delete-guard';
+import { plan } from '../../domain/plan';
+import { isWrite, type Plan, type PlanAction, type WriteAction } from '../../domain/plan-action';
+import type { SyncPolicy } from '../../domain/policy';
+import type { ProjectionContext } from '../../domain/projection';
+import { ProviderError } from '../../providers/provider-error';
+import type { AuditLog } from '../../store/audit';
+import { type ItemStore, StaleItemError, type StoredItem } from '../../store/items';
+import type { ReadResult, ReplicaIO, ReplicaOwner } from './replica-io';
+
+/** One record that changed (or may have): which side, whose, and its id there. */
+export interface RecordRef {
+  side: Side;
+  recordId: string;
+  /** The synced user on whose behalf it is read (for NetSuite: a user who takes part). */
+  userId: string;
+}
+
+/** Everything one tenant's sync needs, built per activity from the store and the tenant's clients. */
+export interface TenantSyncContext {
+  tenantId: string;
+  policy: SyncPolicy;
+  owners: ReadonlyMap<string, ReplicaOwner>;
+  io: Partial<Record<Side, ReplicaIO>>;
+  items: ItemStore;
+  audit: AuditLog;
+  workflowId?: string;
+}
+
+export interface BatchOutcome {
+  created: number;
+  updated: number;
+  deleted: number;
+  rsvps: number;
+  conflicts: number;
+  skipped: number;
+  failed: number;
+  /** Set when the mass-deletion guard held this batch's deletes back. */
+  needsAttention?: { reason: string; held: RecordRef[] };
+}
+
+const MAX_STALE_RETRIES = 3;
+const ITEM_CONCURRENCY = 4;
+
+/** A new item's id, derived from where it was first seen so a replayed activity finds the same one. */
+export function newItemId(tenantId: string, replica: string, recordId: string): string {
+  return `i_${createHash('sha256').update(`${tenantId}\u0000${replica}\u0000${recordId}`).digest('base64url').slice(0, 22)}`;
+}
+
+function projectionContext(ctx: TenantSyncContext, owner: ReplicaOwner): ProjectionContext {
+  return {
+    ownerEmail: owner.mailbox,
+    ownerZone: owner.timeZone,
+    syncedEmails: [...ctx.owners.values()].map((o) => o.mailbox),
+    netsuiteNativeRecurrence: ctx.policy.netsuiteNativeRecurrence,
+  };
+}
+
+interface Planned {
+  ref: RecordRef;
+  stored: StoredItem;
+  plan: Plan;
+}
+
+/** Reads one record and plans its item; undefined when there is nothing to do (an unknown record that is gone). */
+async function readAndPlan(ctx: TenantSyncContext, ref: RecordRef): Promise<Planned | undefined> {
+  const io = ctx.io[ref.side];
+  const owner = ctx.owners.get(ref.userId);
+  if (!io || !owner) return undefined;
+  const key = replicaKey(ref.side, ref.side === 'netsuite' ? undefined : ref.userId);
+  const read: ReadResult = await io.read(owner, ref.recordId, projectionContext(ctx, owner));
+  let stored =
+    (await ctx.items.findByRecord(ctx.tenantId, key, ref.recordId)) ??
+    (read.itemId ? await ctx.items.get(ctx.tenantId, read.itemId) : undefined) ??
+    (read.iCalUid && read.kind !== 'occurrence' ? await ctx.items.findMeeting(ctx.tenantId, read.iCalUid) : undefined);
+  if (!stored) {
+    if (read.observation.state !== 'present') return undefined;
+    const itemId = read.itemId ?? newItemId(ctx.tenantId, key, ref.recordId);
+    stored = await ctx.items.insert(ctx.tenantId, newLink(itemId, read.kind, key, read.iCalUid));
+  }
+  const observation = read.observation.state === 'present' ? { ...read.observation, recordId: ref.recordId } : read.observation;
+  const observations: Observations = { [key]: observation };
+  return { ref, stored, plan: plan(stored.link, observations, ctx.policy) };
+}
+
+/** Applies one write; returns the replica as it is afterwards (undefined once deleted). */
+async function execute(ctx: TenantSyncContext, link: Link, action: WriteAction, fallbackOwner: string) {
+  const io = ctx.io[action.side];
+  const owner = ctx.owners.get(action.userId ?? fallbackOwner);
+  if (!io || !owner) throw new Error(`no ${action.side} connection or user for ${action.replica}`);
+  const recordId = action.recordId ?? link.replicas[action.replica]?.recordId;
+  switch (action.type) {
+    case 'create': {
+      const written = await io.create(owner, action, { itemId: link.itemId, kind: link.kind });
+      return { recordId: written.recordId, version: written.version };
+    }
+    case 'update-fields': {
+      if (!recordId) throw new Error(`update of ${action.replica} without a record id`);
+      const written = await io.update(owner, action, recordId);
+      return { recordId, version: written.version };
+    }
+    case 'delete':
+      if (recordId) await io.remove(owner, action, recordId);
+      return undefined;
+    case 'rsvp':
+      if (!recordId || !io.respond) throw new Error(`rsvp on ${action.replica} is not possible`);
+      await io.respond(owner, action, recordId);
+      return { recordId, version: undefined };
+  }
+}
+
+/** The link after the plan's writes: the planner's link, with the record ids the writes produced. */
+function settle(planned: Plan, written: Map<string, { recordId: string; version?: string } | undefined>): Link | null {
+  if (!planned.link) return null;
+  const replicas = { ...planned.link.replicas };
+  for (const [key, result] of written) {
+    const replica = replicas[key];
+    if (!replica) continue;
+    if (result === undefined) delete replicas[key];
+    else replicas[key] = { ...replica, recordId: result.recordId, ...(result.version ? { version: result.version } : {}) };
+  }
+  return { ...planned.link, replicas };
+}
+
+async function auditPlan(ctx: TenantSyncContext, ref: RecordRef, link: Link, actions: readonly PlanAction[]) {
+  for (const action of actions) {
+    if (action.type === 'skip') continue;
+    const base = { tenantId: ctx.tenantId, userId: ref.userId, linkId: link.itemId, workflowId: ctx.workflowId, sourceSide: ref.side };
+    if (action.type === 'conflict-resolved') {
+      await ctx.audit.record({
+        ...base,
+        action: 'conflict',
+        fields: [action.field],
+        reason: `${action.rule}: ${action.winner} kept over ${action.losers.join(', ')}`,
+      });
+    } else if (action.type === 'needs-attention') {
+      await ctx.audit.record({ ...base, action: 'guard', reason: action.detail });
+    } else {
+      await ctx.audit.record({
+        ...base,
+        action: action.type === 'update-fields' ? 'update' : action.type,
+        targetSide: action.side,
+        fields: action.type === 'update-fields' ? [...action.changed] : [],
+        reason: action.type === 'rsvp' ? `response ${action.response}` : action.type === 'update-fields' ? 'changed' : action.reason,
+        detail: { replica: action.replica, recordId: action.recordId ?? null, itemKind: link.kind },
+      });
+    }
+  }
+}
+
+/** Plans and executes one item; on a concurrent save by another writer, reads and plans again. */
+async function syncItem(ctx: TenantSyncContext, first: Planned, outcome: BatchOutcome): Promise<void> {
+  let current: Planned | undefined = first;
+  for (let attempt = 0; current; attempt++) {
+    const writes = current.plan.actions.filter(isWrite);
+    const written = new Map<string, { recordId: string; version?: string } | undefined>();
+    for (const action of writes) written.set(action.replica, await execute(ctx, current.stored.link, action, current.ref.userId));
+    const link = settle(current.plan, written);
+    try {
+      await ctx.items.save(ctx.tenantId, link ?? current.stored.link, current.stored.version, link === null);
+    } catch (err) {
+      if (!(err instanceof StaleItemError) || attempt >= MAX_STALE_RETRIES) throw err;
+      // Writes are idempotent: planning again against the fresh link converges.
+      current = await readAndPlan(ctx, current.ref);
+      continue;
+    }
+    await auditPlan(ctx, current.ref, current.stored.link, current.plan.actions);
+    for (const action of current.plan.actions) {
+      if (action.type === 'create') outcome.created++;
+      else if (action.type === 'update-fields') outcome.updated++;
+      else if (action.type === 'delete') outcome.deleted++;
+      else if (action.type === 'rsvp') outcome.rsvps++;
+      else if (action.type === 'conflict-resolved') outcome.conflicts++;
+    }
+    if (writes.length === 0) outcome.skipped++;
+    return;
+  }
+}
+
+/**
+ * Syncs a batch of changed records of one tenant: reads each (the truth, DESIGN.md §4.1), plans
+ * its item, holds the batch's deletes back if they trip the mass-deletion guard, then executes the
+ * writes item by item (a few items at a time) and saves each link after its writes succeeded.
+ */
+export async function syncRecords(
+  ctx: TenantSyncContext,
+  refs: readonly RecordRef[],
+  options: { guardUserId?: string; skipGuard?: boolean } = {}
+): Promise<BatchOutcome> {
+  const outcome: BatchOutcome = { created: 0, updated: 0, deleted: 0, rsvps: 0, conflicts: 0, skipped: 0, failed: 0 };
+  const unique = [...new Map(refs.map((r) => [`${r.side}|${r.userId}|${r.recordId}`, r])).values()];
+  const planned: Planned[] = [];
+  for (const ref of unique) {
+    heartbeat({ phase: 'read', recordId: ref.recordId });
+    const p = await readAndPlan(ctx, ref);
+    if (p) planned.push(p);
+    else outcome.skipped++;
+  }
+  // One item may be named by several records of the batch: plan it once.
+  const byItem = [...new Map(planned.map((p) => [p.stored.link.itemId, p])).values()];
+
+  let runnable = byItem;
+  if (!options.skipGuard && options.guardUserId) {
+    const actions = byItem.flatMap((p) => p.plan.actions);
+    const guard = guardMassDeletion(actions, await ctx.items.countForUser(options.guardUserId), ctx.policy.massDelete);
+    if (guard.tripped) {
+      const held = byItem.filter((p) => p.plan.actions.some((a) => a.type === 'delete'));
+      const attention = guard.actions.find((a) => a.type === 'needs-attention');
+      outcome.needsAttention = { reason: attention?.type === 'needs-attention' ? attention.detail : 'mass deletion', held: held.map((p) => p.ref) };
+      await ctx.audit.record({
+        tenantId: ctx.tenantId,
+        userId: options.guardUserId,
+        action: 'guard',
+        reason: outcome.needsAttention.reason,
+        workflowId: ctx.workflowId,
+        detail: { heldItems: held.map((p) => p.stored.link.itemId) },
+      });
+      runnable = byItem.filter((p) => !held.includes(p));
+    }
+  }
+
+  // A few items at a time (Graph allows 4 requests in flight per mailbox); one writer per item.
+  const queue = [...runnable];
+  const workers = Array.from({ length: Math.min(ITEM_CONCURRENCY, queue.length) }, async () => {
+    for (let next = queue.shift(); next; next = queue.shift()) {
+      heartbeat({ phase: 'write', itemId: next.stored.link.itemId });
+      try {
+        await syncItem(ctx, next, outcome);
+      } catch (err) {
+        // A retryable failure fails the batch (Temporal retries it; writes are idempotent). One that
+        // cannot succeed is audited and the batch goes on: one bad item must not block a calendar.
+        if (!(err instanceof ProviderError) || err.retryable) throw err;
+        outcome.failed++;
+        await ctx.audit.record({
+          tenantId: ctx.tenantId,
+          userId: next.ref.userId,
+          linkId: next.stored.link.itemId,
+          action: 'error',
+          sourceSide: next.ref.side,
+          reason: `${err.provider} ${err.operation}: ${err.code} (${err.status})`,
+          workflowId: ctx.workflowId,
+        });
+      }
+    }
+  });
+  await Promise.all(workers);
+  return outcome;
+}

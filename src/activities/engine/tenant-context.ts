@@ -1,0 +1,102 @@
+import type { Pool } from 'pg';
+import type { Side } from '../../domain/canonical-event';
+import { type Direction, parseSyncPolicy, type SyncPolicy } from '../../domain/policy';
+import type { AuditLog } from '../../store/audit';
+import type { ItemStore } from '../../store/items';
+import { effectivePolicy, type TenantPolicy } from '../../store/policy';
+import type { Tenant } from '../../store/tenants';
+import type { TenantConnectors } from '../connectors';
+import { autotaskReplica } from './autotask-replica';
+import { netsuiteReplica } from './netsuite-replica';
+import { outlookReplica } from './outlook-replica';
+import type { ReplicaIO, ReplicaOwner } from './replica-io';
+import type { TenantSyncContext } from './sync-records';
+
+interface UserRow {
+  id: string;
+  mailbox: string;
+  time_zone: string;
+  netsuite_employee_id: string | null;
+  autotask_resource_id: string | null;
+  desired_state: string;
+  policy: unknown;
+}
+
+const directionOf: Record<TenantPolicy['netsuite']['direction'], Direction> = {
+  both: 'both',
+  'outlook-to-provider': 'outlook-to-x',
+  'provider-to-outlook': 'x-to-outlook',
+  off: 'off',
+};
+
+/**
+ * The planner's policy for a tenant, seen from one user: the organisation policy with that user's
+ * overrides (admin API, src/store/policy.ts), connectors without a connection switched off, and the
+ * tenant's synced users (those not stopped, plus the user at hand).
+ */
+export function plannerPolicy(tenant: Tenant, users: readonly UserRow[], forUserId: string): SyncPolicy {
+  const me = users.find((u) => u.id === forUserId);
+  const effective = effectivePolicy(tenant.policy, me?.policy ?? {});
+  const synced = users.filter((u) => u.desired_state !== 'stopped' || u.id === forUserId);
+  return parseSyncPolicy({
+    directions: {
+      netsuite: tenant.connections.netsuite ? directionOf[effective.netsuite.direction] : 'off',
+      autotask: tenant.connections.autotask ? directionOf[effective.autotask.direction] : 'off',
+    },
+    selection: { netsuite: { mode: 'all' }, autotask: effective.autotask.selection },
+    massDelete: {
+      maxShare: Math.min(effective.netsuite.massDelete.share, effective.autotask.massDelete.share),
+      minCount: Math.min(effective.netsuite.massDelete.minItems, effective.autotask.massDelete.minItems),
+      maxCount: 1_000_000,
+    },
+    users: synced.map((u) => ({
+      userId: u.id,
+      email: u.mailbox,
+      timeZone: u.time_zone,
+      netsuite: Boolean(tenant.connections.netsuite && u.netsuite_employee_id),
+      autotask: Boolean(tenant.connections.autotask && u.autotask_resource_id),
+    })),
+  });
+}
+
+export async function loadTenantSyncContext(deps: {
+  pool: Pool;
+  tenant: Tenant;
+  connectors: TenantConnectors;
+  items: ItemStore;
+  audit: AuditLog;
+  forUserId: string;
+  workflowId?: string;
+}): Promise<TenantSyncContext> {
+  const { rows } = await deps.pool.query<UserRow>(
+    'SELECT id, mailbox, time_zone, netsuite_employee_id, autotask_resource_id, desired_state, policy FROM users WHERE tenant_id = $1',
+    [deps.tenant.id]
+  );
+  const owners = new Map<string, ReplicaOwner>(
+    rows.map((u) => [
+      u.id,
+      {
+        userId: u.id,
+        mailbox: u.mailbox,
+        timeZone: u.time_zone,
+        ...(u.netsuite_employee_id ? { netsuiteEmployeeId: u.netsuite_employee_id } : {}),
+        ...(u.autotask_resource_id ? { autotaskResourceId: Number(u.autotask_resource_id) } : {}),
+      },
+    ])
+  );
+  const { graph, netsuite, autotask } = deps.connectors;
+  const io: Partial<Record<Side, ReplicaIO>> = {
+    ...(graph ? { outlook: outlookReplica(graph) } : {}),
+    ...(netsuite ? { netsuite: netsuiteReplica(netsuite, { syncedEmails: rows.map((u) => u.mailbox) }) } : {}),
+    ...(autotask ? { autotask: autotaskReplica(autotask) } : {}),
+  };
+  return {
+    tenantId: deps.tenant.id,
+    policy: plannerPolicy(deps.tenant, rows, deps.forUserId),
+    owners,
+    io,
+    items: deps.items,
+    audit: deps.audit,
+    workflowId: deps.workflowId,
+  };
+}

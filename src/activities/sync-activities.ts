@@ -1,0 +1,174 @@
+import type { Side } from '../domain/canonical-event';
+import { ChangeFeed, type ChangeCursor, initialCursor } from '../providers/autotask';
+import { initialModifiedCursor, type ModifiedCursor } from '../providers/netsuite/change-detection';
+import { ItemStore } from '../store/items';
+import { effectivePolicy } from '../store/policy';
+import type { ActivityContext, UserRef } from './context';
+import { loadTenantSyncContext } from './engine/tenant-context';
+import { type BatchOutcome, type RecordRef, syncRecords } from './engine/sync-records';
+
+/** What one pull did; ids and counts only, never event contents (it lands in workflow history). */
+export interface PullResult extends BatchOutcome {
+  source: Side;
+  /** When the pull finished (ISO instant). */
+  at: string;
+  /** True when Outlook's delta token had expired and the window was read again. */
+  fullResync?: boolean;
+}
+
+export interface PullInput extends UserRef {
+  workflowId?: string;
+  /** Ignore the stored delta link and read the whole window again. */
+  full?: boolean;
+  /** Let deletes through that the mass-deletion guard held (an admin confirmed them). */
+  confirmDeletes?: boolean;
+}
+
+export interface HintedInput extends UserRef {
+  workflowId?: string;
+  source: Side;
+  recordIds: string[];
+  confirmDeletes?: boolean;
+}
+
+export interface TenantChanges {
+  /** False when the tenant has no connection to this provider (the poller then ends). */
+  connected: boolean;
+  /** The users each change concerns, with the record ids to look at. */
+  affected: { userId: string; recordIds: string[] }[];
+}
+
+const OUTLOOK_DELTA = 'graph-calendar-delta';
+const NETSUITE_WATERMARK = 'netsuite-modified';
+const AUTOTASK_CURSOR = 'autotask-appointments';
+const DAY_MS = 86_400_000;
+
+async function tenantContext(ctx: ActivityContext, ref: UserRef, workflowId?: string) {
+  const { tenant } = await ctx.loadUser(ref);
+  const connectors = await ctx.connectors.forTenant(tenant.id);
+  return loadTenantSyncContext({
+    pool: ctx.pool,
+    tenant,
+    connectors,
+    items: new ItemStore(ctx.pool),
+    audit: ctx.audit,
+    forUserId: ref.userId,
+    workflowId,
+  });
+}
+
+/**
+ * Reads what changed in the user's mailbox (Graph delta over the sync window, the truth) and syncs
+ * each changed record. The delta link is kept only after the batch went through, so a failed batch
+ * is read again.
+ */
+export async function pullOutlook(ctx: ActivityContext, input: PullInput): Promise<PullResult> {
+  const { user, tenant } = await ctx.loadUser(input);
+  const graph = (await ctx.connectors.forTenant(tenant.id)).graph;
+  if (!graph) throw new Error(`tenant ${tenant.id} has no Outlook connection`);
+  const policy = effectivePolicy(tenant.policy, user.policy);
+  const pastDays = Math.max(policy.netsuite.syncWindow.pastDays, policy.autotask.syncWindow.pastDays);
+  const futureDays = Math.max(policy.netsuite.syncWindow.futureDays, policy.autotask.syncWindow.futureDays);
+  const now = ctx.now().getTime();
+  const window = { start: new Date(now - pastDays * DAY_MS).toISOString(), end: new Date(now + futureDays * DAY_MS).toISOString() };
+
+  const deltaLink = input.full ? undefined : await ctx.cursors.get(tenant.id, user.id, OUTLOOK_DELTA);
+  const changes = await graph.listChanges(user.mailbox, window, deltaLink);
+  const refs: RecordRef[] = [
+    // Series and their occurrences go through the series engine (not in this batch).
+    ...changes.events.filter((e) => e.type === 'singleInstance').map((e) => e.id),
+    ...changes.removedIds,
+  ].map((recordId) => ({ side: 'outlook', recordId, userId: user.id }));
+  const skippedSeries = changes.events.filter((e) => e.type !== 'singleInstance').length + changes.occurrences.length;
+
+  const sync = await tenantContext(ctx, input, input.workflowId);
+  const outcome = await syncRecords(sync, refs, { guardUserId: user.id, skipGuard: input.confirmDeletes });
+  await ctx.cursors.set(tenant.id, user.id, OUTLOOK_DELTA, changes.deltaLink);
+  return {
+    ...outcome,
+    skipped: outcome.skipped + skippedSeries,
+    source: 'outlook',
+    at: ctx.now().toISOString(),
+    fullResync: changes.fullResync,
+  };
+}
+
+/** Syncs records another side named (a tenant poller's or a push's hint): each is read again first. */
+export async function syncHinted(ctx: ActivityContext, input: HintedInput): Promise<PullResult> {
+  const sync = await tenantContext(ctx, input, input.workflowId);
+  const refs = input.recordIds.map((recordId) => ({ side: input.source, recordId, userId: input.userId }));
+  const outcome = await syncRecords(sync, refs, { guardUserId: input.userId, skipGuard: input.confirmDeletes });
+  return { ...outcome, source: input.source, at: ctx.now().toISOString() };
+}
+
+function addAffected(map: Map<string, Set<string>>, userId: string, recordId: string): void {
+  (map.get(userId) ?? map.set(userId, new Set()).get(userId)!).add(recordId);
+}
+
+async function usersOfRecord(ctx: ActivityContext, tenantId: string, replica: string, recordId: string): Promise<string[]> {
+  // The users with a copy of the item this record belongs to.
+  const { rows } = await ctx.pool.query<{ user_id: string }>(
+    `SELECT DISTINCT r2.user_id FROM item_records r1 JOIN item_records r2
+       ON r2.tenant_id = r1.tenant_id AND r2.item_id = r1.item_id
+     WHERE r1.tenant_id = $1 AND r1.replica = $2 AND r1.record_id = $3 AND r2.user_id IS NOT NULL`,
+    [tenantId, replica, recordId]
+  );
+  return rows.map((r) => r.user_id);
+}
+
+/**
+ * The NetSuite tenant poller's read (for accounts without the SuiteScript push): every event
+ * modified since the watermark, mapped to the synced users it concerns (organiser, attendees, or
+ * users already holding a copy). One query per tenant, whatever the number of users (DESIGN.md §5).
+ */
+export async function pollNetSuite(ctx: ActivityContext, input: { tenantId: string }): Promise<TenantChanges> {
+  const netsuite = (await ctx.connectors.forTenant(input.tenantId)).netsuite;
+  if (!netsuite) return { connected: false, affected: [] };
+  const stored = await ctx.cursors.get(input.tenantId, 'tenant', NETSUITE_WATERMARK);
+  const cursor: ModifiedCursor = stored ? (JSON.parse(stored) as ModifiedCursor) : initialModifiedCursor('2000-01-01T00:00:00Z');
+  const { changes, cursor: next } = await netsuite.pollModifiedEvents(cursor);
+  const { rows: users } = await ctx.pool.query<{ id: string; netsuite_employee_id: string }>(
+    'SELECT id, netsuite_employee_id FROM users WHERE tenant_id = $1 AND netsuite_employee_id IS NOT NULL',
+    [input.tenantId]
+  );
+  const byEmployee = new Map(users.map((u) => [u.netsuite_employee_id, u.id]));
+  const affected = new Map<string, Set<string>>();
+  for (const change of changes) {
+    for (const userId of await usersOfRecord(ctx, input.tenantId, 'netsuite', change.id)) addAffected(affected, userId, change.id);
+    const record = await netsuite.getCalendarEvent(change.id);
+    const people = [record?.organizer?.id, ...(record?.attendee?.items ?? []).map((a) => a.attendee?.id)];
+    for (const id of people) {
+      const userId = id ? byEmployee.get(id) : undefined;
+      if (userId) addAffected(affected, userId, change.id);
+    }
+  }
+  await ctx.cursors.set(input.tenantId, 'tenant', NETSUITE_WATERMARK, JSON.stringify(next));
+  return { connected: true, affected: [...affected].map(([userId, ids]) => ({ userId, recordIds: [...ids] })) };
+}
+
+/**
+ * The Autotask tenant poller's read: appointments changed since the watermark, by resource (there
+ * are no webhooks for calendar entities). Record ids name the entity: `appointment:<id>`.
+ */
+export async function pollAutotask(ctx: ActivityContext, input: { tenantId: string }): Promise<TenantChanges> {
+  const autotask = (await ctx.connectors.forTenant(input.tenantId)).autotask;
+  if (!autotask) return { connected: false, affected: [] };
+  const stored = await ctx.cursors.get(input.tenantId, 'tenant', AUTOTASK_CURSOR);
+  const cursor: ChangeCursor = stored
+    ? (JSON.parse(stored) as ChangeCursor)
+    : initialCursor('Appointments', new Date(ctx.now().getTime() - 30 * DAY_MS).toISOString());
+  const feed = new ChangeFeed(autotask, { overlapMs: 5 * 60_000 });
+  const { changes, cursor: next } = await feed.pull(cursor);
+  const { rows: users } = await ctx.pool.query<{ id: string; autotask_resource_id: string }>(
+    'SELECT id, autotask_resource_id FROM users WHERE tenant_id = $1 AND autotask_resource_id IS NOT NULL',
+    [input.tenantId]
+  );
+  const byResource = new Map(users.map((u) => [Number(u.autotask_resource_id), u.id]));
+  const affected = new Map<string, Set<string>>();
+  for (const change of changes) {
+    const userId = byResource.get(Number(change.resourceID));
+    if (userId) addAffected(affected, userId, `appointment:${change.id}`);
+  }
+  await ctx.cursors.set(input.tenantId, 'tenant', AUTOTASK_CURSOR, JSON.stringify(next));
+  return { connected: true, affected: [...affected].map(([userId, ids]) => ({ userId, recordIds: [...ids] })) };
+}

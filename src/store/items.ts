@@ -1,0 +1,109 @@
+import type { Pool, PoolClient } from 'pg';
+import { type Link, parseLink, parseReplicaKey } from '../domain/link';
+
+/** A link as stored, with the version a later save must name. */
+export interface StoredItem {
+  link: Link;
+  version: number;
+}
+
+export class StaleItemError extends Error {
+  override name = 'StaleItemError';
+  constructor(readonly itemId: string) {
+    super(`item ${itemId} was changed by another writer; read it again`);
+  }
+}
+
+/**
+ * Item links (src/domain/link.ts) per tenant, and the index from record ids to items. Saves are
+ * optimistic: the writer names the version it read, so two writers of one item (e.g. two users'
+ * copies of one meeting) cannot overwrite each other; the loser retries with a fresh read.
+ */
+export class ItemStore {
+  constructor(private readonly pool: Pool) {}
+
+  async get(tenantId: string, itemId: string): Promise<StoredItem | undefined> {
+    const { rows } = await this.pool.query<{ link: unknown; version: string }>(
+      'SELECT link, version FROM items WHERE tenant_id = $1 AND item_id = $2',
+      [tenantId, itemId]
+    );
+    const row = rows[0];
+    return row && { link: parseLink(row.link), version: Number(row.version) };
+  }
+
+  async findByRecord(tenantId: string, replica: string, recordId: string): Promise<StoredItem | undefined> {
+    const { rows } = await this.pool.query<{ item_id: string }>(
+      'SELECT item_id FROM item_records WHERE tenant_id = $1 AND replica = $2 AND record_id = $3',
+      [tenantId, replica, recordId]
+    );
+    return rows[0] && this.get(tenantId, rows[0].item_id);
+  }
+
+  async findMeeting(tenantId: string, iCalUid: string): Promise<StoredItem | undefined> {
+    const { rows } = await this.pool.query<{ item_id: string }>(
+      "SELECT item_id FROM items WHERE tenant_id = $1 AND ical_uid = $2 AND kind IN ('event', 'series')",
+      [tenantId, iCalUid]
+    );
+    return rows[0] && this.get(tenantId, rows[0].item_id);
+  }
+
+  /**
+   * Inserts a new item, or returns the one that won the race: the same item id, or (for meetings)
+   * another mailbox's copy of the same iCalUid inserted a moment earlier.
+   */
+  async insert(tenantId: string, link: Link): Promise<StoredItem> {
+    const meetingUid = link.kind === 'event' || link.kind === 'series' ? (link.iCalUid ?? null) : null;
+    const { rowCount } = await this.pool.query(
+      `INSERT INTO items (tenant_id, item_id, kind, ical_uid, series_item_id, occurrence_key, link)
+       VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT DO NOTHING`,
+      [tenantId, link.itemId, link.kind, meetingUid, link.seriesItemId ?? null, link.occurrenceKey ?? null, link]
+    );
+    if (rowCount === 1) return { link, version: 1 };
+    const existing = (await this.get(tenantId, link.itemId)) ?? (meetingUid ? await this.findMeeting(tenantId, meetingUid) : undefined);
+    if (!existing) throw new StaleItemError(link.itemId);
+    return existing;
+  }
+
+  /** Saves the link if nobody saved since `version`; keeps the record index in step. */
+  async save(tenantId: string, link: Link, version: number, gone = false): Promise<StoredItem> {
+    const client = await this.pool.connect();
+    try {
+      await client.query('BEGIN');
+      const { rowCount } = await client.query(
+        `UPDATE items SET link = $3, version = version + 1, gone = $5, updated_at = now()
+         WHERE tenant_id = $1 AND item_id = $2 AND version = $4`,
+        [tenantId, link.itemId, link, version, gone]
+      );
+      if (rowCount !== 1) throw new StaleItemError(link.itemId);
+      await this.reindex(client, tenantId, link);
+      await client.query('COMMIT');
+      return { link, version: version + 1 };
+    } catch (err) {
+      await client.query('ROLLBACK');
+      throw err;
+    } finally {
+      client.release();
+    }
+  }
+
+  /** Items with a replica of this user (the user's share of the tenant's items). */
+  async countForUser(userId: string): Promise<number> {
+    const { rows } = await this.pool.query<{ n: string }>(
+      'SELECT count(DISTINCT item_id) AS n FROM item_records WHERE user_id = $1',
+      [userId]
+    );
+    return Number(rows[0]?.n ?? 0);
+  }
+
+  private async reindex(client: PoolClient, tenantId: string, link: Link): Promise<void> {
+    await client.query('DELETE FROM item_records WHERE tenant_id = $1 AND item_id = $2', [tenantId, link.itemId]);
+    for (const [key, replica] of Object.entries(link.replicas)) {
+      if (!replica.recordId) continue;
+      await client.query(
+        `INSERT INTO item_records (tenant_id, replica, record_id, item_id, user_id) VALUES ($1, $2, $3, $4, $5)
+         ON CONFLICT (tenant_id, replica, record_id) DO UPDATE SET item_id = $4, user_id = $5`,
+        [tenantId, key, replica.recordId, link.itemId, parseReplicaKey(key).userId ?? null]
+      );
+    }
+  }
+}

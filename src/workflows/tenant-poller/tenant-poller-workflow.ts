@@ -1,0 +1,59 @@
+import {
+  continueAsNew,
+  getExternalWorkflowHandle,
+  proxyActivities,
+  setCurrentDetails,
+  sleep,
+  workflowInfo,
+} from '@temporalio/workflow';
+import type { Activities } from '../../activities';
+import { changedSignal } from '../user-sync/messages';
+import { userSyncWorkflowId } from '../user-sync/workflow-id';
+
+const activities = proxyActivities<Activities>({
+  startToCloseTimeout: '5 minutes',
+  retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '2 minutes' },
+});
+
+export interface TenantPollerInput {
+  tenantId: string;
+  provider: 'netsuite' | 'autotask';
+  intervalMs: number;
+  /** Rounds in a row in which no synced user was there to tell; the poller ends after a few. */
+  idleRounds?: number;
+}
+
+const MAX_IDLE_ROUNDS = 20;
+const ROUNDS_PER_RUN = 500;
+
+/**
+ * Reads everything that changed on a provider without push (Autotask always; NetSuite without the
+ * SuiteScript bundle) once per tenant, and tells each affected user's workflow which records to
+ * look at. The provider budget is spent per tenant, not per user (DESIGN.md §5).
+ */
+export async function tenantPoller(input: TenantPollerInput): Promise<void> {
+  let idle = input.idleRounds ?? 0;
+  for (let round = 0; round < ROUNDS_PER_RUN; round++) {
+    const poll = input.provider === 'netsuite' ? activities.pollNetSuite : activities.pollAutotask;
+    const { connected, affected } = await poll({ tenantId: input.tenantId });
+    if (!connected) return;
+    let told = 0;
+    for (const { userId, recordIds } of affected) {
+      try {
+        await getExternalWorkflowHandle(userSyncWorkflowId(input.tenantId, userId)).signal(changedSignal, {
+          source: input.provider,
+          records: recordIds,
+        });
+        told++;
+      } catch {
+        // The user is not syncing: hints never start a sync.
+      }
+    }
+    idle = affected.length > 0 && told === 0 ? idle + 1 : 0;
+    setCurrentDetails(`**last poll:** ${new Date().toISOString()}, ${affected.length} users concerned, ${told} told`);
+    if (idle >= MAX_IDLE_ROUNDS) return;
+    if (workflowInfo().continueAsNewSuggested) break;
+    await sleep(input.intervalMs);
+  }
+  await continueAsNew<typeof tenantPoller>({ ...input, idleRounds: idle });
+}
