@@ -1,0 +1,40 @@
+import { ConfidentialClientApplication, LogLevel } from '@azure/msal-node';
+import type { ResolvedGraphOptions } from './options';
+
+/**
+ * App-only access tokens (client credentials) from MSAL. MSAL keeps the token in its in-memory
+ * cache until shortly before expiry, so each call costs a token request only when one is due.
+ */
+export interface AccessTokenSource {
+  getAccessToken(): Promise<string>;
+}
+
+const microsoftHosts = [
+  'login.microsoftonline.com',
+  'login.microsoftonline.us',
+  'login.chinacloudapi.cn',
+  'login.microsoft.com',
+  'login.windows.net',
+];
+
+export function msalTokenSource(options: ResolvedGraphOptions): AccessTokenSource {
+  const loginHost = new URL(options.loginHost).host;
+  const app = new ConfidentialClientApplication({
+    auth: {
+      clientId: options.clientId,
+      clientSecret: options.clientSecret,
+      authority: `${options.loginHost}/${options.tenantId}`,
+      // Any other host (an emulator, a proxy) must be declared, or MSAL asks Microsoft to vouch for it.
+      ...(microsoftHosts.includes(loginHost) ? {} : { knownAuthorities: [loginHost] }),
+    },
+    // One retry layer: Temporal's (DESIGN.md §4.9).
+    system: { disableInternalRetries: true, loggerOptions: { logLevel: LogLevel.Error, piiLoggingEnabled: false } },
+  });
+  return {
+    async getAccessToken() {
+      const result = await app.acquireTokenByClientCredential({ scopes: [options.scope] });
+      if (!result?.accessToken) throw new Error('MSAL returned no access token');
+      return result.accessToken;
+    },
+  };
+}
