@@ -4,6 +4,7 @@ import path from 'node:path';
 import type { Pool } from 'pg';
 import type { Config } from '../config';
 import type { DevCertificate } from '../emulators/dev-certificate';
+import { type AutotaskEmulator, startAutotaskEmulator } from '../emulators/autotask';
 import { type GraphEmulator, startGraphEmulator } from '../emulators/graph';
 import { type NetSuiteEmulator, startNetSuiteEmulator } from '../emulators/netsuite';
 import type { SecretBox } from '../store/secret-box';
@@ -21,6 +22,7 @@ export interface Sandbox {
   userId: string;
   graph: GraphEmulator;
   netsuite: NetSuiteEmulator;
+  autotask: AutotaskEmulator;
   info: SandboxInfo;
   /** Makes a demo Outlook event now and then, so something flows (CALSYNC_SANDBOX_DEMO_INTERVAL_MS). */
   startDemoActivity(): void;
@@ -40,6 +42,7 @@ export interface SandboxInfo {
     privateKeyPem: string;
     employeeId: string;
   };
+  autotask: { zoneLookupUrl: string; userName: string; secret: string; integrationCode: string; resourceId: number };
 }
 
 export const SANDBOX_TENANT_ID = 't_sandbox';
@@ -60,6 +63,8 @@ export async function startSandbox(options: {
     tls: { key: options.certificate.key, cert: options.certificate.cert },
   });
   const netsuite = await startNetSuiteEmulator({ host: config.EMULATOR_HOST, port: config.NETSUITE_EMULATOR_PORT });
+  const autotask = await startAutotaskEmulator({ host: config.EMULATOR_HOST, port: config.AUTOTASK_EMULATOR_PORT });
+  const resource = { id: Number(autotask.userSide.createResource({ firstName: 'Demo', lastName: 'User', email: MAILBOX }).id) };
 
   const graphApp = { tenantId: 'contoso-sandbox-directory', clientId: 'calsync-sandbox-app', clientSecret: 'sandbox-graph-secret' };
   graph.registerApp(graphApp);
@@ -81,7 +86,7 @@ export async function startSandbox(options: {
   await tenants.upsert(
     {
       id: SANDBOX_TENANT_ID,
-      name: 'Sandbox (emulated Microsoft 365 and NetSuite)',
+      name: 'Sandbox (emulated Microsoft 365, NetSuite and Autotask)',
       sandbox: true,
       policy: {},
       connections: {
@@ -102,16 +107,21 @@ export async function startSandbox(options: {
           pushInstalled: false,
           concurrencyLimit: 5,
         },
+        autotask: { username: autotask.credentials.userName, zoneDiscoveryUrl: autotask.zoneLookupUrl, hourlyBudgetShare: 0.5 },
       },
     },
-    { graph: { clientSecret: graphApp.clientSecret }, netsuite: { privateKeyPem } }
+    {
+      graph: { clientSecret: graphApp.clientSecret },
+      netsuite: { privateKeyPem },
+      autotask: { secret: autotask.credentials.secret, integrationCode: autotask.credentials.integrationCode },
+    }
   );
   await new UserStore(options.pool).upsert({
     id: SANDBOX_USER_ID,
     tenantId: SANDBOX_TENANT_ID,
     mailbox: MAILBOX,
     netsuiteEmployeeId: employee.id,
-    autotaskResourceId: null,
+    autotaskResourceId: resource.id,
     timeZone: 'America/New_York',
     policy: {},
   });
@@ -122,6 +132,7 @@ export async function startSandbox(options: {
     mailbox: MAILBOX,
     graph: { baseUrl: graph.baseUrl, loginHost: graph.loginUrl, directoryId: graphApp.tenantId, ...graphApp },
     netsuite: { baseUrl: netsuite.baseUrl, accountId: netsuite.accountId, ...m2m, privateKeyPem, employeeId: employee.id },
+    autotask: { zoneLookupUrl: autotask.zoneLookupUrl, ...autotask.credentials, resourceId: resource.id },
   };
   writeFileSync(path.join(options.dataDir, 'sandbox.json'), JSON.stringify(info, null, 2), { mode: 0o600 });
 
@@ -132,6 +143,7 @@ export async function startSandbox(options: {
     userId: SANDBOX_USER_ID,
     graph,
     netsuite,
+    autotask,
     info,
     startDemoActivity() {
       const interval = config.CALSYNC_SANDBOX_DEMO_INTERVAL_MS;
@@ -155,7 +167,7 @@ export async function startSandbox(options: {
     },
     async close() {
       if (timer) clearInterval(timer);
-      await Promise.allSettled([graph.close(), netsuite.close()]);
+      await Promise.allSettled([graph.close(), netsuite.close(), autotask.close()]);
     },
   };
 }

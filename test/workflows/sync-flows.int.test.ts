@@ -1,0 +1,108 @@
+import { eventually } from '../support/eventually';
+import { type SyncStack, startSyncStack } from '../support/sync-stack';
+
+/**
+ * The flows of DESIGN.md §2 end to end: a real Temporal dev server, PostgreSQL, the worker with its
+ * real activities, and the three emulators over HTTP(S), acted on as a person would.
+ */
+describe('sync flows between Outlook, NetSuite and Autotask', () => {
+  let stack: SyncStack;
+  beforeAll(async () => {
+    stack = await startSyncStack();
+    await stack.startWorker();
+    await stack.startUserSync({ pollIntervalMs: 500, tenantPollIntervalMs: 500 });
+  }, 60_000);
+  afterAll(async () => stack?.close(), 60_000);
+
+  const mailbox = () => stack.sandbox.info.mailbox;
+  const employee = () => stack.sandbox.info.netsuite.employeeId;
+  const resourceId = () => stack.sandbox.info.autotask.resourceId;
+  const outlookEvents = () => stack.sandbox.graph.userSide.listEvents(mailbox()) as { id: string; subject: string }[];
+  const inOutlook = (subject: string) => outlookEvents().find((e) => e.subject === subject);
+  const inNetSuite = (title: string) => stack.sandbox.netsuite.listEvents().find((e) => e.title === title);
+  const appointments = () =>
+    stack.sandbox.autotask.userSide.list('Appointments') as { id: number; title: string; description?: string; resourceID: number }[];
+  const inAutotask = (title: string) => appointments().find((a) => a.title === title);
+
+  it('an Outlook event reaches NetSuite and Autotask, and an edit follows', async () => {
+    const created = stack.sandbox.graph.userSide.createEvent(mailbox(), {
+      subject: 'Pipeline review',
+      body: 'Numbers for Q1',
+      start: '2026-12-07T14:00:00',
+      end: '2026-12-07T15:00:00',
+      timeZone: 'Europe/Berlin',
+      location: 'Room 2',
+    }) as { id: string };
+    const ns = await eventually('the event in NetSuite', () => inNetSuite('Pipeline review'));
+    expect(ns.message).toBe('Numbers for Q1');
+    const at = await eventually('the appointment in Autotask', () => inAutotask('Pipeline review'));
+    expect(at.resourceID).toBe(resourceId());
+
+    stack.sandbox.graph.userSide.updateEvent(mailbox(), created.id, { subject: 'Pipeline review (moved)' });
+    await eventually('the new title in NetSuite', () => inNetSuite('Pipeline review (moved)'));
+    await eventually('the new title in Autotask', () => inAutotask('Pipeline review (moved)'));
+    // Updated in place, never duplicated.
+    expect(stack.sandbox.netsuite.listEvents().filter((e) => e.title.startsWith('Pipeline review'))).toHaveLength(1);
+    expect(appointments().filter((a) => a.title.startsWith('Pipeline review'))).toHaveLength(1);
+  }, 90_000);
+
+  it('a NetSuite event reaches Outlook through the tenant poller, and its edit follows', async () => {
+    const event = stack.sandbox.netsuite.userSide.createEvent(employee(), {
+      title: 'Customer visit: Northwind',
+      message: 'Bring the contract',
+      date: '2026-12-09',
+      startTime: '10:00',
+      endTime: '11:30',
+      timezone: 'America/Chicago',
+    });
+    await eventually('the event in Outlook', () => inOutlook('Customer visit: Northwind'));
+    stack.sandbox.netsuite.userSide.editEvent(employee(), event.id, { title: 'Customer visit: Northwind (confirmed)' });
+    await eventually('the edit in Outlook', () => inOutlook('Customer visit: Northwind (confirmed)'));
+    expect(outlookEvents().filter((e) => e.subject.startsWith('Customer visit: Northwind'))).toHaveLength(1);
+  }, 90_000);
+
+  it('an Autotask appointment reaches Outlook', async () => {
+    stack.sandbox.autotask.userSide.createAppointment({
+      resourceID: resourceId(),
+      title: 'On-site install at Contoso',
+      description: 'Rack 4',
+      startDateTime: '2026-12-10T08:00:00Z',
+      endDateTime: '2026-12-10T12:00:00Z',
+    });
+    await eventually('the appointment in Outlook', () => inOutlook('On-site install at Contoso'));
+  }, 90_000);
+
+  it('a private Outlook event appears in Autotask as "Appointment" without its description', async () => {
+    stack.sandbox.graph.userSide.createEvent(mailbox(), {
+      subject: 'Doctor',
+      body: 'Private matter',
+      start: '2026-12-11T09:00:00',
+      end: '2026-12-11T10:00:00',
+      timeZone: 'UTC',
+      sensitivity: 'private',
+    });
+    const appointment = await eventually('the private appointment in Autotask', () =>
+      appointments().find((a) => a.title === 'Appointment' && Date.parse(String((a as { startDateTime?: string }).startDateTime)) === Date.parse('2026-12-11T09:00:00Z'))
+    );
+    expect(appointment.description ?? '').not.toContain('Private matter');
+  }, 90_000);
+
+  it('deleting in Outlook deletes the copies in NetSuite and Autotask', async () => {
+    const created = stack.sandbox.graph.userSide.createEvent(mailbox(), {
+      subject: 'Short-lived meeting',
+      start: '2026-12-12T09:00:00',
+      end: '2026-12-12T10:00:00',
+      timeZone: 'UTC',
+    }) as { id: string };
+    await eventually('the event in NetSuite', () => inNetSuite('Short-lived meeting'));
+    await eventually('the appointment in Autotask', () => inAutotask('Short-lived meeting'));
+    stack.sandbox.graph.userSide.deleteEvent(mailbox(), created.id);
+    await eventually('the NetSuite copy gone', () => (inNetSuite('Short-lived meeting') ? undefined : true));
+    await eventually('the Autotask copy gone', () => (inAutotask('Short-lived meeting') ? undefined : true));
+  }, 90_000);
+
+  it('sync never made a provider email anyone', () => {
+    expect(stack.sandbox.graph.sentMail).toEqual([]);
+    expect(stack.sandbox.netsuite.sentEmails).toEqual([]);
+  });
+});
