@@ -1,5 +1,6 @@
 import type { Side } from '../domain/canonical-event';
 import { ChangeFeed, type ChangeCursor, initialCursor } from '../providers/autotask';
+import type { ChangeSet } from '../providers/graph';
 import { initialModifiedCursor, type ModifiedCursor } from '../providers/netsuite/change-detection';
 import { ItemStore } from '../store/items';
 import { effectivePolicy } from '../store/policy';
@@ -14,6 +15,8 @@ export interface PullResult extends BatchOutcome {
   at: string;
   /** True when Outlook's delta token had expired and the window was read again. */
   fullResync?: boolean;
+  /** Outlook series masters that changed (or whose occurrences did): each is synced by its own child workflow. */
+  seriesIds?: string[];
 }
 
 export interface PullInput extends UserRef {
@@ -79,18 +82,29 @@ export async function pullOutlook(ctx: ActivityContext, input: PullInput): Promi
     ...changes.events.filter((e) => e.type === 'singleInstance').map((e) => e.id),
     ...changes.removedIds,
   ].map((recordId) => ({ side: 'outlook', recordId, userId: user.id }));
-  const skippedSeries = changes.events.filter((e) => e.type !== 'singleInstance').length + changes.occurrences.length;
+  const seriesIds = seriesMastersOf(changes);
 
   const sync = await tenantContext(ctx, input, input.workflowId);
   const outcome = await syncRecords(sync, refs, { guardUserId: user.id, skipGuard: input.confirmDeletes });
   await ctx.cursors.set(tenant.id, user.id, OUTLOOK_DELTA, changes.deltaLink);
   return {
     ...outcome,
-    skipped: outcome.skipped + skippedSeries,
     source: 'outlook',
+    seriesIds,
     at: ctx.now().toISOString(),
     fullResync: changes.fullResync,
   };
+}
+
+/** The series masters a delta round touched: masters themselves, and the masters of changed occurrences. */
+function seriesMastersOf(changes: ChangeSet): string[] {
+  const ids = new Set<string>();
+  for (const e of changes.events) {
+    if (e.type === 'seriesMaster') ids.add(e.id);
+    else if (e.type !== 'singleInstance' && e.seriesMasterId) ids.add(e.seriesMasterId);
+  }
+  for (const o of changes.occurrences) if (o.seriesMasterId) ids.add(o.seriesMasterId);
+  return [...ids];
 }
 
 /** Syncs records another side named (a tenant poller's or a push's hint): each is read again first. */

@@ -17,6 +17,7 @@ import type { Activities, PullResult } from '../../activities';
 import { tenantPoller } from '../tenant-poller/tenant-poller-workflow';
 import { tenantPollerWorkflowId } from '../tenant-poller/workflow-id';
 import { searchAttributes } from '../search-attributes';
+import { syncSeries } from './series-children';
 import {
   changedSignal,
   lifecycleSignal,
@@ -196,7 +197,11 @@ class UserSync {
     if (this.pending.delete('outlook')) {
       const full = this.fullResync;
       this.fullResync = false;
-      await this.attempt(() => activities.pullOutlook({ ...ref, full }));
+      await this.attempt(async () => {
+        const result = await activities.pullOutlook({ ...ref, full });
+        if (result.seriesIds?.length) await syncSeries(this.input, result.seriesIds);
+        return result;
+      });
     }
     for (const source of ['netsuite', 'autotask'] as const) {
       this.pending.delete(source);
