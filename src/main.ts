@@ -31,6 +31,14 @@ function secretsKeys(config: Config, dataDir: string): string {
   return readFileSync(file, 'utf8').trim();
 }
 
+/** Keys of the payload codec: configured, or generated once for local runs (like the secrets keys). */
+function codecKeys(config: Config, dataDir: string): string {
+  if (config.CALSYNC_CODEC_KEYS) return config.CALSYNC_CODEC_KEYS;
+  const file = path.join(dataDir, 'codec.keys');
+  if (!existsSync(file)) writeFileSync(file, SecretBox.generateKeySpec('c1'), { mode: 0o600 });
+  return readFileSync(file, 'utf8').trim();
+}
+
 /** The first admin API key: configured, or generated once for local runs and kept under the data dir. */
 function bootstrapAdminKey(config: Config, dataDir: string): string {
   if (config.CALSYNC_BOOTSTRAP_ADMIN_KEY) return config.CALSYNC_BOOTSTRAP_ADMIN_KEY;
@@ -114,6 +122,7 @@ async function main(): Promise<void> {
     DATABASE_URL: databaseUrl,
     CALSYNC_SECRETS_KEYS: keys,
     CALSYNC_BOOTSTRAP_ADMIN_KEY: adminKey,
+    CALSYNC_CODEC_KEYS: codecKeys(config, dataDir),
     ...(caCerts ? { NODE_EXTRA_CA_CERTS: caCerts } : {}),
   };
   group = new ProcessGroup((name, code, signal) => {

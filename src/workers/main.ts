@@ -1,6 +1,9 @@
 // The worker process: `node dist/workers/main.js` (started by `npm start`, or on its own in production).
+import { existsSync } from 'node:fs';
+import path from 'node:path';
 import { DefaultLogger, NativeConnection, Runtime, type LogLevel } from '@temporalio/worker';
 import { buildActivities } from '../activities/build';
+import { createDataConverter } from '../codec/data-converter';
 import { loadConfig } from '../config';
 import { createLogger } from '../logger';
 import { createPool } from '../store/db';
@@ -16,6 +19,11 @@ async function main(): Promise<void> {
   if (!config.TEMPORAL_ADDRESS || !config.DATABASE_URL || !config.CALSYNC_SECRETS_KEYS) {
     throw new Error('the worker needs TEMPORAL_ADDRESS, DATABASE_URL and CALSYNC_SECRETS_KEYS');
   }
+  // The container image ships a bundle built with the image; without one the worker bundles at start.
+  const bundlePath = config.CALSYNC_WORKFLOW_BUNDLE && path.resolve(config.CALSYNC_WORKFLOW_BUNDLE);
+  if (bundlePath && !existsSync(bundlePath)) {
+    throw new Error(`CALSYNC_WORKFLOW_BUNDLE: ${bundlePath} does not exist (build it with npm run build:bundle)`);
+  }
   const pool = createPool(config.DATABASE_URL);
   const connection = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS });
   const worker = await createSyncWorker({
@@ -23,6 +31,8 @@ async function main(): Promise<void> {
     namespace: config.TEMPORAL_NAMESPACE,
     taskQueue: config.TEMPORAL_TASK_QUEUE,
     activities: buildActivities({ pool, box: new SecretBox(config.CALSYNC_SECRETS_KEYS) }),
+    dataConverter: createDataConverter(config.CALSYNC_CODEC_KEYS),
+    ...(bundlePath ? { workflowBundle: { codePath: bundlePath } } : {}),
   });
   // Ctrl-C reaches every process of the terminal's group, then the supervisor sends SIGTERM: stop once.
   let stopping = false;
@@ -34,7 +44,10 @@ async function main(): Promise<void> {
   };
   process.once('SIGTERM', shutdown);
   process.once('SIGINT', shutdown);
-  log.info({ taskQueue: config.TEMPORAL_TASK_QUEUE }, 'worker started');
+  log.info(
+    { taskQueue: config.TEMPORAL_TASK_QUEUE, workflowBundle: bundlePath || 'bundled at start' },
+    'worker started'
+  );
   try {
     await worker.run();
   } finally {

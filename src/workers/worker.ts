@@ -1,4 +1,5 @@
 import { type NativeConnection, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import type { DataConverter } from '@temporalio/common';
 import type { Activities } from '../activities';
 
 export interface SyncWorkerOptions {
@@ -9,6 +10,8 @@ export interface SyncWorkerOptions {
   /** A prebuilt bundle (production image); otherwise the workflows are bundled at start. */
   workflowBundle?: WorkflowBundleWithSourceMap | { codePath: string };
   identity?: string;
+  /** Encrypts payloads and failure messages (DESIGN.md §4.8); the clients use the same one. */
+  dataConverter?: DataConverter;
 }
 
 /** The calsync worker: runs the user-sync workflows and the provider activities. */
@@ -18,6 +21,7 @@ export async function createSyncWorker(options: SyncWorkerOptions): Promise<Work
     namespace: options.namespace,
     taskQueue: options.taskQueue,
     activities: options.activities,
+    ...(options.dataConverter ? { dataConverter: options.dataConverter } : {}),
     ...(options.workflowBundle
       ? { workflowBundle: options.workflowBundle }
       : { workflowsPath: require.resolve('../workflows') }),

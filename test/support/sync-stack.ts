@@ -5,6 +5,7 @@ import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { DefaultLogger, NativeConnection, Runtime, type Worker } from '@temporalio/worker';
 import { buildActivities } from '../../src/activities/build';
+import { createDataConverter } from '../../src/codec/data-converter';
 import { loadConfig } from '../../src/config';
 import { ensureDevCertificate } from '../../src/emulators/dev-certificate';
 import { type Sandbox, startSandbox } from '../../src/runtime/sandbox';
@@ -24,7 +25,7 @@ import { freshDatabase } from './database';
  */
 let runtimeInstalled = false;
 
-export async function startSyncStack() {
+export async function startSyncStack(options: { codecKeys?: string } = {}) {
   if (!runtimeInstalled) {
     // Keep test output to warnings; the SDK logs every worker state change at INFO.
     Runtime.install({ logger: new DefaultLogger('WARN') });
@@ -42,7 +43,10 @@ export async function startSyncStack() {
   const certificate = await ensureDevCertificate(path.resolve(__dirname, '../../.data'));
   const sandbox: Sandbox = await startSandbox({ config, pool: db.pool, box, certificate, dataDir });
   const connection = await Connection.connect({ address });
-  const client = new Client({ connection });
+  const dataConverter = createDataConverter(options.codecKeys);
+  const client = new Client({ connection, dataConverter });
+  // What an operator without the codec sees (the Temporal UI or CLI without the codec server).
+  const rawClient = new Client({ connection });
   const taskQueue = `test-${randomBytes(4).toString('hex')}`;
   const workers: { worker: Worker; running: Promise<void>; connection: NativeConnection }[] = [];
 
@@ -51,6 +55,7 @@ export async function startSyncStack() {
     box,
     sandbox,
     client,
+    rawClient,
     taskQueue,
     workflowId: userSyncWorkflowId(sandbox.tenantId, sandbox.userId),
     async startWorker() {
@@ -60,6 +65,7 @@ export async function startSyncStack() {
         namespace: 'default',
         taskQueue,
         activities: buildActivities({ pool: db.pool, box }),
+        dataConverter,
       });
       const entry = { worker, running: worker.run(), connection: native };
       workers.push(entry);

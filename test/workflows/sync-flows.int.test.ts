@@ -1,3 +1,4 @@
+import { SecretBox } from '../../src/store/secret-box';
 import { eventually } from '../support/eventually';
 import { type SyncStack, startSyncStack } from '../support/sync-stack';
 
@@ -8,7 +9,7 @@ import { type SyncStack, startSyncStack } from '../support/sync-stack';
 describe('sync flows between Outlook, NetSuite and Autotask', () => {
   let stack: SyncStack;
   beforeAll(async () => {
-    stack = await startSyncStack();
+    stack = await startSyncStack({ codecKeys: SecretBox.generateKeySpec('test-codec') });
     await stack.startWorker();
     await stack.startUserSync({ pollIntervalMs: 500, tenantPollIntervalMs: 500 });
   }, 60_000);
@@ -100,6 +101,27 @@ describe('sync flows between Outlook, NetSuite and Autotask', () => {
     await eventually('the NetSuite copy gone', () => (inNetSuite('Short-lived meeting') ? undefined : true));
     await eventually('the Autotask copy gone', () => (inAutotask('Short-lived meeting') ? undefined : true));
   }, 90_000);
+
+  it('keeps event contents out of Temporal in clear text (payload codec)', async () => {
+    const history = await stack.rawClient.workflow.getHandle(stack.workflowId).fetchHistory();
+    // Every payload of the history (inputs, results, signals, summaries) as an operator without the codec sees it.
+    const encodings: string[] = [];
+    const walk = (node: unknown): void => {
+      if (Array.isArray(node)) node.forEach(walk);
+      else if (node && typeof node === 'object') {
+        const record = node as Record<string, unknown>;
+        if (Array.isArray(record.payloads)) {
+          for (const payload of record.payloads as { metadata?: Record<string, Uint8Array> }[]) {
+            encodings.push(Buffer.from(payload.metadata?.encoding ?? new Uint8Array()).toString());
+          }
+        }
+        Object.values(record).forEach(walk);
+      }
+    };
+    walk(history.events);
+    expect(encodings.length).toBeGreaterThan(10);
+    expect(new Set(encodings)).toEqual(new Set(['binary/encrypted']));
+  });
 
   it('sync never made a provider email anyone', () => {
     expect(stack.sandbox.graph.sentMail).toEqual([]);
