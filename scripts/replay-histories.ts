@@ -13,7 +13,10 @@ async function main(): Promise<number> {
     history: JSON.parse(readFileSync(path.join(dir, file), 'utf8')) as Parameters<typeof Worker.runReplayHistory>[1],
   }));
   let failed = 0;
-  for await (const result of Worker.runReplayHistories({ workflowsPath: require.resolve('../src/workflows') }, histories)) {
+  for await (const result of Worker.runReplayHistories(
+    { workflowsPath: require.resolve('../src/workflows') },
+    histories
+  )) {
     if (result.error) {
       failed++;
       process.stdout.write(`FAIL ${result.workflowId}: ${String(result.error)}\n`);

@@ -65,7 +65,10 @@ export const configSchema = z
      */
     CALSYNC_CODEC_KEYS: z
       .string()
-      .regex(/^\s*[A-Za-z0-9_.-]+:[A-Za-z0-9+/=]+\s*(,\s*[A-Za-z0-9_.-]+:[A-Za-z0-9+/=]+\s*)*$/, 'must be keyId:base64[,keyId:base64...]')
+      .regex(
+        /^\s*[A-Za-z0-9_.-]+:[A-Za-z0-9+/=]+\s*(,\s*[A-Za-z0-9_.-]+:[A-Za-z0-9+/=]+\s*)*$/,
+        'must be keyId:base64[,keyId:base64...]'
+      )
       .optional(),
 
     /** An admin API key created (hashed) at API start, so that the first admin can get in. */
@@ -79,11 +82,21 @@ export const configSchema = z
     /** Requests per minute per API key (token bucket; bursts up to the same number). */
     API_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(600),
     /** Largest accepted request body. */
-    API_BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).max(16 * 1024 * 1024).default(256 * 1024),
+    API_BODY_LIMIT_BYTES: z.coerce
+      .number()
+      .int()
+      .min(1024)
+      .max(16 * 1024 * 1024)
+      .default(256 * 1024),
     /** Origins (comma-separated) of the Temporal UI allowed to call the codec endpoint; default the local UI. */
     TEMPORAL_UI_ORIGIN: z.string().min(1).optional(),
     /** How old a NetSuite push may be before it is refused as stale (replay window). */
     NETSUITE_PUSH_TOLERANCE_SECONDS: z.coerce.number().int().min(10).max(3600).default(300),
+    /**
+     * A prebuilt workflow bundle (`npm run build:bundle` writes `dist/workflow-bundle.js`; the
+     * container image sets it). Unset: the worker bundles the workflow code when it starts.
+     */
+    CALSYNC_WORKFLOW_BUNDLE: z.string().min(1).optional(),
     /** Where a worker serves its Prometheus metrics (host:port); unset: not served. */
     WORKER_METRICS_BIND_ADDRESS: z
       .string()

@@ -96,7 +96,10 @@ async function main(): Promise<void> {
   const dataDir = path.resolve(config.CALSYNC_DATA_DIR);
   mkdirSync(dataDir, { recursive: true });
 
-  const [temporalAddress, databaseUrl] = await Promise.all([startTemporal(config, dataDir), startPostgres(config, dataDir)]);
+  const [temporalAddress, databaseUrl] = await Promise.all([
+    startTemporal(config, dataDir),
+    startPostgres(config, dataDir),
+  ]);
   const pool = createPool(databaseUrl, 4);
   stops.push({ name: 'database pool', stop: () => pool.end() });
   const { applied } = await migrateToLatest(pool);
@@ -105,7 +108,8 @@ async function main(): Promise<void> {
   const adminKey = bootstrapAdminKey(config, dataDir);
 
   const realTenants = await pool.query('SELECT 1 FROM tenants WHERE NOT sandbox LIMIT 1');
-  const sandboxOn = config.CALSYNC_SANDBOX === 'on' || (config.CALSYNC_SANDBOX === 'auto' && realTenants.rowCount === 0);
+  const sandboxOn =
+    config.CALSYNC_SANDBOX === 'on' || (config.CALSYNC_SANDBOX === 'auto' && realTenants.rowCount === 0);
   let sandbox: Sandbox | undefined;
   let caCerts = process.env.NODE_EXTRA_CA_CERTS;
   if (sandboxOn) {
@@ -123,6 +127,8 @@ async function main(): Promise<void> {
     CALSYNC_SECRETS_KEYS: keys,
     CALSYNC_BOOTSTRAP_ADMIN_KEY: adminKey,
     CALSYNC_CODEC_KEYS: codecKeys(config, dataDir),
+    // Graph calls our webhooks here; locally that is the API itself (the emulator runs beside it).
+    PUBLIC_BASE_URL: config.PUBLIC_BASE_URL ?? `http://${config.API_HOST}:${config.API_PORT}`,
     ...(caCerts ? { NODE_EXTRA_CA_CERTS: caCerts } : {}),
   };
   group = new ProcessGroup((name, code, signal) => {
@@ -150,12 +156,15 @@ async function main(): Promise<void> {
       method: 'POST',
       headers: { authorization: `Bearer ${adminKey}` },
     });
-    if (!response.ok) throw new Error(`starting the demo user's sync failed: ${response.status} ${await response.text()}`);
+    if (!response.ok)
+      throw new Error(`starting the demo user's sync failed: ${response.status} ${await response.text()}`);
     sandbox.startDemoActivity();
   }
   say(`API:          ${apiUrl}`);
   say(`API docs:     ${apiUrl}/docs`);
-  say(`admin key:    ${config.CALSYNC_BOOTSTRAP_ADMIN_KEY ? '(CALSYNC_BOOTSTRAP_ADMIN_KEY)' : path.join(dataDir, 'admin.key')} (send it as "Authorization: Bearer <key>")`);
+  say(
+    `admin key:    ${config.CALSYNC_BOOTSTRAP_ADMIN_KEY ? '(CALSYNC_BOOTSTRAP_ADMIN_KEY)' : path.join(dataDir, 'admin.key')} (send it as "Authorization: Bearer <key>")`
+  );
   if (!config.TEMPORAL_ADDRESS) say(`Temporal UI:  http://127.0.0.1:${config.TEMPORAL_UI_PORT}`);
   if (sandbox) {
     say(`demo user:    ${sandbox.userId} (${apiUrl}/v1/users/${sandbox.userId}/sync)`);

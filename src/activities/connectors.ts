@@ -77,13 +77,23 @@ export class ConnectorRegistry {
         restletUrl: netsuite.restletUrl,
         concurrency: netsuite.concurrencyLimit,
         ...(this.pool
-          ? { gate: new PostgresCallGate({ pool: this.pool, provider: 'netsuite', maxConcurrent: netsuite.concurrencyLimit }) }
+          ? {
+              gate: new PostgresCallGate({
+                pool: this.pool,
+                provider: 'netsuite',
+                maxConcurrent: netsuite.concurrencyLimit,
+              }),
+            }
           : {}),
       });
     }
     if (autotask && secrets.autotask) {
       result.autotask = new AutotaskClient({
-        credentials: { userName: autotask.username, secret: secrets.autotask.secret, integrationCode: secrets.autotask.integrationCode },
+        credentials: {
+          userName: autotask.username,
+          secret: secrets.autotask.secret,
+          integrationCode: secrets.autotask.integrationCode,
+        },
         zoneLookupUrl: autotask.zoneDiscoveryUrl,
         ...(this.pool
           ? { gate: autotaskGate({ pool: this.pool, sharePercent: Math.round(autotask.hourlyBudgetShare * 100) }) }

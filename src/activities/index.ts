@@ -1,5 +1,6 @@
 import { type ActivityContext, type UserRef } from './context';
 import { withFailureMapping } from './failures';
+import { type EnsureSubscriptionInput, ensureSubscription, removeSubscriptions } from './subscription-activities';
 import {
   type HintedInput,
   pollAutotask,
@@ -8,6 +9,7 @@ import {
   type PullInput,
   syncHinted,
 } from './sync-activities';
+import { type SeriesSyncInput, syncOutlookSeries } from './engine/series-activities';
 
 /** The activities the worker registers, bound to their dependencies (createActivities(deps) style). */
 export function createActivities(ctx: ActivityContext) {
@@ -16,9 +18,15 @@ export function createActivities(ctx: ActivityContext) {
     syncHinted: (input: HintedInput) => syncHinted(ctx, input),
     pollNetSuite: (input: { tenantId: string }) => pollNetSuite(ctx, input),
     pollAutotask: (input: { tenantId: string }) => pollAutotask(ctx, input),
+    ensureSubscription: (input: EnsureSubscriptionInput) => ensureSubscription(ctx, input),
+    removeSubscriptions: (input: UserRef) => removeSubscriptions(ctx, input),
+    syncOutlookSeries: (input: SeriesSyncInput) => syncOutlookSeries(ctx, input),
   });
 }
 
 export type Activities = ReturnType<typeof createActivities>;
 export type { UserRef } from './context';
 export type { PullResult, TenantChanges } from './sync-activities';
+export type { SubscriptionState } from './subscription-activities';
+export type { SeriesSyncInput } from './engine/series-activities';
+export type { SeriesOutcome } from './engine/series-sync';

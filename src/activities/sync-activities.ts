@@ -6,6 +6,7 @@ import { ItemStore } from '../store/items';
 import { effectivePolicy } from '../store/policy';
 import type { ActivityContext, UserRef } from './context';
 import { loadTenantSyncContext } from './engine/tenant-context';
+import { removedSeriesMasters } from './engine/series-activities';
 import { type BatchOutcome, type RecordRef, syncRecords } from './engine/sync-records';
 
 /** What one pull did; ids and counts only, never event contents (it lands in workflow history). */
@@ -73,16 +74,21 @@ export async function pullOutlook(ctx: ActivityContext, input: PullInput): Promi
   const pastDays = Math.max(policy.netsuite.syncWindow.pastDays, policy.autotask.syncWindow.pastDays);
   const futureDays = Math.max(policy.netsuite.syncWindow.futureDays, policy.autotask.syncWindow.futureDays);
   const now = ctx.now().getTime();
-  const window = { start: new Date(now - pastDays * DAY_MS).toISOString(), end: new Date(now + futureDays * DAY_MS).toISOString() };
+  const window = {
+    start: new Date(now - pastDays * DAY_MS).toISOString(),
+    end: new Date(now + futureDays * DAY_MS).toISOString(),
+  };
 
   const deltaLink = input.full ? undefined : await ctx.cursors.get(tenant.id, user.id, OUTLOOK_DELTA);
   const changes = await graph.listChanges(user.mailbox, window, deltaLink);
+  // Removed series masters are the series engine's (it confirms the delete with a GET).
+  const removedSeries = await removedSeriesMasters(ctx, input, changes.removedIds);
   const refs: RecordRef[] = [
     // Series and their occurrences go through the series engine (not in this batch).
     ...changes.events.filter((e) => e.type === 'singleInstance').map((e) => e.id),
-    ...changes.removedIds,
+    ...changes.removedIds.filter((id) => !removedSeries.includes(id)),
   ].map((recordId) => ({ side: 'outlook', recordId, userId: user.id }));
-  const seriesIds = seriesMastersOf(changes);
+  const seriesIds = [...new Set([...seriesMastersOf(changes), ...removedSeries])];
 
   const sync = await tenantContext(ctx, input, input.workflowId);
   const outcome = await syncRecords(sync, refs, { guardUserId: user.id, skipGuard: input.confirmDeletes });
@@ -119,7 +125,12 @@ function addAffected(map: Map<string, Set<string>>, userId: string, recordId: st
   (map.get(userId) ?? map.set(userId, new Set()).get(userId)!).add(recordId);
 }
 
-async function usersOfRecord(ctx: ActivityContext, tenantId: string, replica: string, recordId: string): Promise<string[]> {
+async function usersOfRecord(
+  ctx: ActivityContext,
+  tenantId: string,
+  replica: string,
+  recordId: string
+): Promise<string[]> {
   // The users with a copy of the item this record belongs to.
   const { rows } = await ctx.pool.query<{ user_id: string }>(
     `SELECT DISTINCT r2.user_id FROM item_records r1 JOIN item_records r2
@@ -139,7 +150,9 @@ export async function pollNetSuite(ctx: ActivityContext, input: { tenantId: stri
   const netsuite = (await ctx.connectors.forTenant(input.tenantId)).netsuite;
   if (!netsuite) return { connected: false, affected: [] };
   const stored = await ctx.cursors.get(input.tenantId, 'tenant', NETSUITE_WATERMARK);
-  const cursor: ModifiedCursor = stored ? (JSON.parse(stored) as ModifiedCursor) : initialModifiedCursor('2000-01-01T00:00:00Z');
+  const cursor: ModifiedCursor = stored
+    ? (JSON.parse(stored) as ModifiedCursor)
+    : initialModifiedCursor('2000-01-01T00:00:00Z');
   const { changes, cursor: next } = await netsuite.pollModifiedEvents(cursor);
   const { rows: users } = await ctx.pool.query<{ id: string; netsuite_employee_id: string }>(
     'SELECT id, netsuite_employee_id FROM users WHERE tenant_id = $1 AND netsuite_employee_id IS NOT NULL',
@@ -148,7 +161,8 @@ export async function pollNetSuite(ctx: ActivityContext, input: { tenantId: stri
   const byEmployee = new Map(users.map((u) => [u.netsuite_employee_id, u.id]));
   const affected = new Map<string, Set<string>>();
   for (const change of changes) {
-    for (const userId of await usersOfRecord(ctx, input.tenantId, 'netsuite', change.id)) addAffected(affected, userId, change.id);
+    for (const userId of await usersOfRecord(ctx, input.tenantId, 'netsuite', change.id))
+      addAffected(affected, userId, change.id);
     const record = await netsuite.getCalendarEvent(change.id);
     const people = [record?.organizer?.id, ...(record?.attendee?.items ?? []).map((a) => a.attendee?.id)];
     for (const id of people) {

@@ -15,7 +15,8 @@ export class HttpProblem extends Error {
   constructor(
     readonly status: number,
     readonly title: string,
-    readonly detail?: string
+    readonly detail?: string,
+    readonly extra: { errors?: Problem['errors']; headers?: Record<string, string> } = {}
   ) {
     super(detail ?? title);
   }
@@ -42,14 +43,34 @@ export function problemErrorHandler(error: FastifyError, request: FastifyRequest
     });
   }
   if (error instanceof HttpProblem) {
-    return sendProblem(reply, request, { type: 'about:blank', title: error.title, status: error.status, detail: error.detail });
+    for (const [name, value] of Object.entries(error.extra.headers ?? {})) void reply.header(name, value);
+    return sendProblem(reply, request, {
+      type: 'about:blank',
+      title: error.title,
+      status: error.status,
+      detail: error.detail,
+      ...(error.extra.errors ? { errors: error.extra.errors } : {}),
+    });
   }
   const status = error.statusCode && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 500;
   if (status === 500) request.log.error({ err: error }, 'request failed');
   return sendProblem(reply, request, {
     type: 'about:blank',
-    title: status === 500 ? 'Internal error' : error.code ?? 'Bad request',
+    title: status === 500 ? 'Internal error' : (clientErrorTitles[error.code] ?? 'Bad request'),
     status,
     detail: status === 500 ? 'The server could not complete the request; it was logged.' : error.message,
+    ...(status === 500 ? {} : { errors: [{ field: fieldOf(error.code), reason: error.message }] }),
   });
 }
+
+/** Fastify's own client errors, named for people. */
+const clientErrorTitles: Record<string, string> = {
+  FST_ERR_CTP_INVALID_JSON_BODY: 'Malformed JSON',
+  FST_ERR_CTP_EMPTY_JSON_BODY: 'Empty JSON body',
+  FST_ERR_CTP_BODY_TOO_LARGE: 'Body too large',
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: 'Unsupported media type',
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: 'Invalid content length',
+  FST_ERR_CTP_INVALID_TYPE: 'Invalid content type',
+};
+
+const fieldOf = (code: string): string => (code.startsWith('FST_ERR_CTP_') ? 'body' : '(request)');

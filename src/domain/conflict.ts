@@ -72,10 +72,20 @@ export function pickWinner(
 }
 
 /**
- * The replica to copy a new record from: where the item started, else the system of record,
- * else by the same order as conflicts.
+ * The replica to copy a new record from. After the merge all replicas agree on what they share,
+ * so the richest side is the best source (Autotask lacks location, access and all-day dates):
+ * Outlook (the organiser's copy first), then NetSuite, then Autotask; ties go to the origin.
  */
 export function pickSource(candidates: readonly ReplicaState[], item: ItemContext): ReplicaState | undefined {
-  const origin = candidates.find((c) => c.key === item.link.origin);
-  return origin ?? pickWinner(candidates, item)?.winner;
+  const score = (s: ReplicaState): readonly number[] => [
+    SIDE_ORDER[s.side],
+    item.organizerKey === s.key ? 1 : 0,
+    item.link.origin === s.key ? 1 : 0,
+  ];
+  return [...candidates].sort((a, b) => {
+    const sa = score(a);
+    const sb = score(b);
+    for (let i = 0; i < sa.length; i++) if ((sa[i] ?? 0) !== (sb[i] ?? 0)) return (sb[i] ?? 0) - (sa[i] ?? 0);
+    return a.key.localeCompare(b.key);
+  })[0];
 }

@@ -1,6 +1,7 @@
 import { pickSource, pickWinner } from './conflict';
 import {
   agree,
+  REDACTED_TITLE,
   carries,
   type FieldKey,
   fieldEquals,
@@ -49,9 +50,14 @@ export function translateContext(target: Pick<ReplicaState, 'side' | 'userId'>, 
   };
 }
 
-/** Autotask's title and description of another side's item are derived (redaction), so always recomputed. */
-function derived(target: ReplicaState, key: FieldKey, item: ItemContext): boolean {
-  return target.side === 'autotask' && item.originSide !== 'autotask' && (key === 'title' || key === 'description');
+/**
+ * Autotask's copy of another side's item is redacted while the item is not public. When the
+ * item's access changes, title and description must follow even though neither changed.
+ */
+function redactionOutOfStep(target: ReplicaState, key: FieldKey, item: ItemContext): boolean {
+  if (target.side !== 'autotask' || item.originSide === 'autotask') return false;
+  if (key !== 'title' && key !== 'description') return false;
+  return item.redactForAutotask !== (target.current?.title === REDACTED_TITLE);
 }
 
 export function mergeFields(
@@ -74,7 +80,7 @@ export function mergeFields(
       let source = pickWinner(candidates, item, contributors)?.winner;
       const restore =
         reconcile.has(target.key) ||
-        derived(target, key, item) ||
+        redactionOutOfStep(target, key, item) ||
         (changed(target, key) && isReadOnly(item.kind, target.side, policy));
       if (!source && restore) {
         const references = active.filter(

@@ -1,6 +1,16 @@
 import { type ResponseStatus, type Side } from './canonical-event';
 import { pickSource } from './conflict';
-import { carries, fieldKeysOf, getField, PLAIN_FIELD_KEYS, responseEmail, translateField } from './field-rules';
+import {
+  carries,
+  type FieldKey,
+  fieldKeysOf,
+  getField,
+  PLAIN_FIELD_KEYS,
+  responseEmail,
+  setField,
+  translateField,
+} from './field-rules';
+import { idempotencyKey } from './identity';
 import { type Link, type LinkReplica, type Observations, parseReplicaKey, type ReplicaKey } from './link';
 import { mergeFields, translateContext } from './merge';
 import {
@@ -8,7 +18,8 @@ import {
   type DeleteReason,
   type Plan,
   type PlanAction,
-  type UpdateFieldsAction,
+  type SkipAction,
+  type SkipReason,
 } from './plan-action';
 import { connectorEnabled, isReadOnly, mayFlow, type SyncPolicy, userById } from './policy';
 import { normalizeFields, type Projection, type ProjectionFields } from './projection';
@@ -236,6 +247,57 @@ function target(state: Pick<ReplicaState, 'key' | 'side' | 'userId' | 'recordId'
   };
 }
 
+function applyPatch(
+  fields: ProjectionFields,
+  patch: { readonly fields: ProjectionFields; readonly changed: readonly FieldKey[] } | undefined
+): ProjectionFields {
+  let out = fields;
+  for (const key of patch?.changed ?? []) out = setField(out, key, getField(patch?.fields ?? {}, key));
+  return out;
+}
+
+/** Same keys (a Set's keys are its values). */
+function sameKeys(
+  a: ReadonlyMap<string, unknown> | ReadonlySet<string>,
+  b: ReadonlyMap<string, unknown> | ReadonlySet<string>
+): boolean {
+  const other = new Set<string>(b.keys());
+  return a.size === other.size && [...a.keys()].every((k) => other.has(k));
+}
+
+function skip(replica: ReplicaKey, reason: SkipReason, options: PlanOptions): SkipAction {
+  return {
+    type: 'skip',
+    replica,
+    reason,
+    ...(options.occurrenceKey !== undefined ? { occurrenceKey: options.occurrenceKey } : {}),
+  };
+}
+
+/** The writes for one replica's patch: a PATCH of fields, and for Outlook responses an RSVP each. */
+function patchActions(
+  state: ReplicaState,
+  changedKeys: readonly FieldKey[],
+  newBase: Projection,
+  options: PlanOptions
+): PlanAction[] {
+  const out: PlanAction[] = [];
+  const fields = newBase.fields;
+  // Outlook responses go through accept/decline, which need no PATCH and send no email.
+  const rsvpKeys = state.side === 'outlook' ? changedKeys.filter((k) => responseEmail(k) !== undefined) : [];
+  const fieldKeys = changedKeys.filter((k) => !rsvpKeys.includes(k));
+  if (fieldKeys.length > 0) {
+    let onlyFields: ProjectionFields = {};
+    for (const k of fieldKeys) onlyFields = setField(onlyFields, k, getField(fields, k));
+    out.push({ type: 'update-fields', ...target(state, options), fields: onlyFields, changed: fieldKeys, newBase });
+  }
+  for (const k of rsvpKeys) {
+    const response = getField(fields, k) as ResponseStatus | undefined;
+    if (response !== undefined) out.push({ type: 'rsvp', ...target(state, options), response, newBase });
+  }
+  return out;
+}
+
 export function plan(link: Link, current: Observations, policy: SyncPolicy, options: PlanOptions = {}): Plan {
   const allStates = buildStates(link, current, policy);
   const scope = options.scope;
@@ -251,107 +313,77 @@ export function plan(link: Link, current: Observations, policy: SyncPolicy, opti
   const afterDeletes = new Map(
     [...states].map(([key, s]) => [key, deletion.deletes.has(key) ? { ...s, status: 'deleted' as const } : s])
   );
-  const expectation = expectReplicas(
-    { ...item, states: afterDeletes },
-    deletion.leftUsers,
-    new Set(deletion.recreate.keys())
-  );
+  const decide = (context: ItemContext, merged?: ReadonlyMap<ReplicaKey, ProjectionFields>) => {
+    const withMerge = new Map(
+      [...afterDeletes].map(([key, s]) => [key, merged?.has(key) ? { ...s, current: merged.get(key) } : s] as const)
+    );
+    const expectation = expectReplicas(
+      { ...context, states: withMerge },
+      deletion.leftUsers,
+      new Set(deletion.recreate.keys())
+    );
+    const removals = new Map<ReplicaKey, DeleteReason>([...deletion.deletes, ...expectation.remove]);
+    const activeStates = [...states.values()]
+      .filter(
+        (s) =>
+          isLive(s) &&
+          !removals.has(s.key) &&
+          !expectation.frozen.has(s.key) &&
+          !expectation.detach.has(s.key) &&
+          (!s.detached || expectation.reattach.has(s.key))
+      )
+      .map((s) => (expectation.reattach.has(s.key) ? { ...s, detached: false } : s));
+    const merge = mergeFields(context, activeStates, expectation.reattach);
+    const fields = new Map(
+      activeStates.map((s) => [s.key, applyPatch(s.current ?? {}, merge.patches.get(s.key))] as const)
+    );
+    return { expectation, removals, activeStates, merge, fields };
+  };
 
-  const removals = new Map<ReplicaKey, DeleteReason>([...deletion.deletes, ...expectation.remove]);
-  const active = [...states.values()].filter(
-    (s) =>
-      isLive(s) &&
-      !removals.has(s.key) &&
-      !expectation.frozen.has(s.key) &&
-      !expectation.detach.has(s.key) &&
-      (!s.detached || expectation.reattach.has(s.key))
-  );
-  const activeStates = active.map((s) => (expectation.reattach.has(s.key) ? { ...s, detached: false } : s));
-
-  let merge = mergeFields(item, activeStates, expectation.reattach);
-  const mergedAccess = new Map(
-    activeStates.map((s) => [s.key, { ...(s.current ?? {}), ...(merge.patches.get(s.key)?.fields ?? {}) }] as const)
-  );
-  const settled = itemContext(effectiveLink, states, policy, mergedAccess);
-  if (settled.redactForAutotask !== item.redactForAutotask) {
+  // Decide once, then again if the merge itself changes what the item is: a decline arriving
+  // from NetSuite removes the Autotask copy, a new access level redacts it, in this same round.
+  let decision = decide(item);
+  const settled = itemContext(effectiveLink, states, policy, decision.fields);
+  const again = decide(settled, decision.fields);
+  if (
+    settled.redactForAutotask !== item.redactForAutotask ||
+    !sameKeys(again.removals, decision.removals) ||
+    !sameKeys(again.expectation.create, decision.expectation.create)
+  ) {
     item = settled;
-    merge = mergeFields(item, activeStates, expectation.reattach);
+    decision = again;
   }
+  const { expectation, removals, activeStates, merge } = decision;
   actions.push(...merge.conflicts);
 
+  // Per replica, the fields that change and their new values.
+  const patches = new Map<ReplicaKey, Map<FieldKey, unknown>>();
+  for (const [key, patch] of merge.patches) {
+    patches.set(key, new Map(patch.changed.map((k) => [k, getField(patch.fields, k)] as const)));
+  }
   // A user who removed their copy of a meeting has left it: NetSuite records their decline.
-  const leftPatches = new Map<ReplicaKey, ProjectionFields>();
   const ns = activeStates.find((s) => s.side === 'netsuite');
   for (const userId of deletion.leftUsers) {
     const email = userById(policy, userId)?.email.trim().toLowerCase();
-    if (
-      ns?.current &&
-      email !== undefined &&
-      ns.current.responses?.[email] !== undefined &&
-      ns.current.responses[email] !== 'declined'
-    ) {
-      leftPatches.set(ns.key, {
-        ...(leftPatches.get(ns.key) ?? {}),
-        responses: { ...(ns.current.responses ?? {}), [email]: 'declined' },
-      });
+    const now = email !== undefined ? ns?.current?.responses?.[email] : undefined;
+    if (ns && email !== undefined && now !== undefined && now !== 'declined') {
+      const patch = patches.get(ns.key) ?? new Map<FieldKey, unknown>();
+      patch.set(`responses:${email}`, 'declined');
+      patches.set(ns.key, patch);
     }
   }
 
   let next: Link = effectiveLink;
   const postMerge: { state: ReplicaState; fields: ProjectionFields }[] = [];
   for (const state of activeStates) {
-    const patch = merge.patches.get(state.key);
-    const extra = leftPatches.get(state.key) ?? {};
-    const patchFields: ProjectionFields = { ...(patch?.fields ?? {}), ...extra };
-    if (extra.responses && patch?.fields.responses)
-      patchFields.responses = { ...patch.fields.responses, ...extra.responses };
-    const changedKeys = [
-      ...(patch?.changed ?? []),
-      ...Object.keys(extra.responses ?? {})
-        .filter((e) => extra.responses?.[e] !== state.current?.responses?.[e])
-        .map((e) => `responses:${e}` as const),
-    ];
-    const fields = normalizeFields(
-      state.side,
-      {
-        ...(state.current ?? {}),
-        ...patchFields,
-        ...(patchFields.responses
-          ? { responses: { ...(state.current?.responses ?? {}), ...patchFields.responses } }
-          : {}),
-      },
-      projectionContext(state.side, state.userId, policy)
-    );
+    const patch = patches.get(state.key) ?? new Map<FieldKey, unknown>();
+    let patched: ProjectionFields = state.current ?? {};
+    for (const [k, v] of patch) patched = setField(patched, k, v);
+    const fields = normalizeFields(state.side, patched, projectionContext(state.side, state.userId, policy));
     const newBase: Projection = { side: state.side, fields };
     postMerge.push({ state, fields });
     next = withReplica(next, state.key, storedReplica(state, newBase));
-    if (changedKeys.length === 0) continue;
-
-    // Outlook responses go through accept/decline; everything else is a PATCH.
-    const rsvpKeys = state.side === 'outlook' ? changedKeys.filter((k) => responseEmail(k) !== undefined) : [];
-    const fieldKeys = changedKeys.filter((k) => !rsvpKeys.includes(k));
-    if (fieldKeys.length > 0) {
-      const onlyFields: ProjectionFields = {};
-      for (const k of fieldKeys) {
-        const email = responseEmail(k);
-        if (email !== undefined)
-          onlyFields.responses = { ...(onlyFields.responses ?? {}), [email]: fields.responses?.[email] ?? 'none' };
-        else Object.assign(onlyFields, { [k]: getField(fields, k) });
-      }
-      const update: UpdateFieldsAction = {
-        type: 'update-fields',
-        ...target(state, options),
-        fields: onlyFields,
-        changed: fieldKeys,
-        newBase,
-      };
-      actions.push(update);
-    }
-    for (const k of rsvpKeys) {
-      const email = responseEmail(k);
-      const response = email !== undefined ? fields.responses?.[email] : undefined;
-      if (response !== undefined) actions.push({ type: 'rsvp', ...target(state, options), response, newBase });
-    }
+    actions.push(...patchActions(state, [...patch.keys()], newBase, options));
   }
 
   for (const [key, reason] of removals) {
@@ -360,13 +392,7 @@ export function plan(link: Link, current: Observations, policy: SyncPolicy, opti
     actions.push({ type: 'delete', ...target(state, options), reason });
     next = withReplica(next, key, undefined);
   }
-  for (const key of deletion.blocked)
-    actions.push({
-      type: 'skip',
-      replica: key,
-      reason: 'would-send-cancellation',
-      ...(options.occurrenceKey !== undefined ? { occurrenceKey: options.occurrenceKey } : {}),
-    });
+  for (const key of deletion.blocked) actions.push(skip(key, 'would-send-cancellation', options));
 
   for (const state of states.values()) {
     if (state.status === 'deleted' && !deletion.recreate.has(state.key)) next = withReplica(next, state.key, undefined);
@@ -374,22 +400,12 @@ export function plan(link: Link, current: Observations, policy: SyncPolicy, opti
   for (const key of expectation.detach) {
     const state = states.get(key);
     if (!state) continue;
-    actions.push({
-      type: 'skip',
-      replica: key,
-      reason: 'not-selected',
-      ...(options.occurrenceKey !== undefined ? { occurrenceKey: options.occurrenceKey } : {}),
-    });
+    // Said once, when it happens; a replica already aside stays aside quietly.
+    if (!state.detached) actions.push(skip(key, 'not-selected', options));
     next = withReplica(next, key, storedReplica(state, state.base, true));
   }
   for (const [key, reason] of expectation.frozen) {
-    if (reason !== 'left-window')
-      actions.push({
-        type: 'skip',
-        replica: key,
-        reason,
-        ...(options.occurrenceKey !== undefined ? { occurrenceKey: options.occurrenceKey } : {}),
-      });
+    if (reason !== 'left-window') actions.push(skip(key, reason, options));
   }
 
   for (const key of [...expectation.create].sort()) {
@@ -397,23 +413,14 @@ export function plan(link: Link, current: Observations, policy: SyncPolicy, opti
     const projection = creationProjection(key, item, postMerge);
     const { side, userId } = parseReplicaKey(key);
     if (!projection) {
-      actions.push({
-        type: 'skip',
-        replica: key,
-        reason: 'no-source',
-        ...(options.occurrenceKey !== undefined ? { occurrenceKey: options.occurrenceKey } : {}),
-      });
+      actions.push(skip(key, 'no-source', options));
+      // A deleted replica we cannot put back is forgotten, not retried every round.
+      next = withReplica(next, key, undefined);
       continue;
     }
     const reason = deletion.recreate.get(key) ?? 'new';
-    const idempotencyKey = [
-      effectiveLink.itemId,
-      options.occurrenceKey,
-      key,
-      reason === 'new' ? undefined : `${reason}-${stateVersion(states.get(key))}`,
-    ]
-      .filter((p) => p !== undefined)
-      .join('|');
+    // A re-creation is a different write from the first create: give it its own key.
+    const suffix = reason === 'new' ? '' : `|${reason}-${stateVersion(states.get(key))}`;
     actions.push({
       type: 'create',
       replica: key,
@@ -422,7 +429,7 @@ export function plan(link: Link, current: Observations, policy: SyncPolicy, opti
       ...(options.occurrenceKey !== undefined ? { occurrenceKey: options.occurrenceKey } : {}),
       reason,
       projection,
-      idempotencyKey,
+      idempotencyKey: idempotencyKey(effectiveLink.itemId, key, options.occurrenceKey) + suffix,
       newBase: projection,
     });
     next = withReplica(next, key, { side, ...(userId !== undefined ? { userId } : {}), base: projection });

@@ -108,15 +108,17 @@ export function itemContext(
 ): ItemContext {
   const live = [...states.values()].filter(isLive);
   const originSide = link.origin !== undefined ? parseReplicaKey(link.origin).side : undefined;
-  const organizers = live
-    .map((s) => s.current?.organizer)
+  // The meeting's organiser is the one its origin names; copies we created name their own owner.
+  const origin = link.origin !== undefined ? states.get(link.origin) : undefined;
+  const organizers = [origin, ...live]
+    .map((s) => s?.current?.organizer)
     .filter((o): o is string => typeof o === 'string' && o !== '');
   const organizerEmail = organizers[0];
   const organizerCopy = live.find(
     (s) => s.side === 'outlook' && organizerEmail !== undefined && ownerEmail(s, policy) === organizerEmail
   );
-  const organizerKey =
-    organizerCopy?.key ?? (originSide === 'netsuite' && states.has('netsuite') ? 'netsuite' : undefined);
+  // "The organiser's side": NetSuite for meetings made there, else the organiser's own mailbox.
+  const organizerKey = originSide === 'netsuite' && states.has('netsuite') ? 'netsuite' : organizerCopy?.key;
 
   // The access class that counts is the one of the side that speaks for the item.
   const accessSources = [
@@ -142,13 +144,22 @@ export function itemContext(
 
 /** An Outlook copy of a meeting someone else organises. */
 export function isAttendeeCopy(state: ReplicaState, item: ItemContext): boolean {
-  if (state.side !== 'outlook' || item.organizerEmail === undefined) return false;
-  return ownerEmail(state, item.policy) !== item.organizerEmail;
+  if (state.side !== 'outlook') return false;
+  // Each copy names its organiser: Exchange-delivered copies the real one, copies we made their owner.
+  const organizer = state.current?.organizer ?? state.base?.fields.organizer ?? item.organizerEmail;
+  if (organizer === undefined || organizer === null) return false;
+  return ownerEmail(state, item.policy) !== organizer;
 }
 
 /** Whether the organiser's own copy is among the replicas we sync (else attendee copies speak for the meeting). */
 export function hasSyncedOrganizerCopy(item: ItemContext): boolean {
-  return item.organizerKey !== undefined && item.organizerKey.startsWith('outlook:');
+  return [...item.states.values()].some(
+    (s) =>
+      s.side === 'outlook' &&
+      isLive(s) &&
+      item.organizerEmail !== undefined &&
+      ownerEmail(s, item.policy) === item.organizerEmail
+  );
 }
 
 export function changed(state: ReplicaState, key: FieldKey): boolean {

@@ -1,7 +1,7 @@
-import { type Link, type Observation, type Observations, type ReplicaKey } from './link';
+import { type Link, type Observation, type Observations, type ReplicaKey, replicaKey } from './link';
 import { plan } from './plan';
 import { type PlanAction } from './plan-action';
-import { type SyncPolicy } from './policy';
+import { connectorEnabled, mayFlow, type SyncPolicy, userById } from './policy';
 import { type Projection } from './projection';
 import { anchorFromTiming, expandOccurrences, occurrenceKeyOf, type TimeWindow } from './recurrence';
 import { dateInZone, startOfDayInZone } from './time-zones';
@@ -41,6 +41,28 @@ export interface SeriesPlan {
   readonly actions: readonly PlanAction[];
   /** Next occurrence links by occurrence key; null = forget the key. */
   readonly links: Readonly<Record<string, Link | null>>;
+}
+
+/**
+ * The replicas that receive an Outlook user's series as single occurrences: their Autotask
+ * resource, and NetSuite unless it takes series natively. Selection is applied per occurrence.
+ */
+export function seriesPlanTargets(ownerUserId: string, policy: SyncPolicy): ReplicaKey[] {
+  const user = userById(policy, ownerUserId);
+  if (!user) return [];
+  const targets: ReplicaKey[] = [];
+  if (
+    user.netsuite &&
+    !policy.netsuiteNativeRecurrence &&
+    connectorEnabled('netsuite', policy) &&
+    mayFlow('outlook', 'netsuite', policy)
+  ) {
+    targets.push(replicaKey('netsuite'));
+  }
+  if (user.autotask && connectorEnabled('autotask', policy) && mayFlow('outlook', 'autotask', policy)) {
+    targets.push(replicaKey('autotask', user.userId));
+  }
+  return targets;
 }
 
 /** The projection one occurrence has at the source: the master's fields at the occurrence's time. */

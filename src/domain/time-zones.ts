@@ -82,6 +82,17 @@ function intlZoneName(name: string): string | undefined {
  * Every alias of one zone (Asia/Calcutta, Asia/Kolkata, asia/kolkata) yields the same string.
  */
 export function canonicalIanaZone(name: string): string | undefined {
+  // Zone lookups build Intl formatters, which is slow; the answer never changes for a name.
+  const cached = canonicalCache.get(name);
+  if (cached !== undefined || canonicalCache.has(name)) return cached;
+  const result = computeCanonicalIanaZone(name);
+  canonicalCache.set(name, result);
+  return result;
+}
+
+const canonicalCache = new Map<string, string | undefined>();
+
+function computeCanonicalIanaZone(name: string): string | undefined {
   const trimmed = name.trim();
   if (trimmed === '') return undefined;
   if (UTC_NAMES.has(trimmed.toLowerCase())) return UTC_ZONE;
@@ -202,7 +213,15 @@ function parseWallClock(text: string): LocalParts | undefined {
  * its first occurrence; a time in a DST gap is read with the offset in force before the gap.
  */
 export function localPartsToInstant(parts: LocalParts, zone: string): DateTime {
-  const asUtc = DateTime.fromObject(parts, { zone: UTC_ZONE }).toMillis();
+  const asUtc = Date.UTC(
+    parts.year,
+    parts.month - 1,
+    parts.day,
+    parts.hour,
+    parts.minute,
+    parts.second,
+    parts.millisecond
+  );
   const iana = IANAZone.create(zone);
   const hour = 3_600_000;
   const offsets = new Set<number>([iana.offset(asUtc - 48 * hour), iana.offset(asUtc), iana.offset(asUtc + 48 * hour)]);
@@ -258,7 +277,8 @@ export function normalizeInstant(instant: string): string {
 }
 
 export function toIsoUtc(dt: DateTime): string {
-  return dt.toUTC().toFormat("yyyy-LL-dd'T'HH:mm:ss.SSS'Z'");
+  // Date's own ISO form is exactly the spelling we store, and far cheaper than a luxon format.
+  return new Date(dt.toMillis()).toISOString();
 }
 
 /** The calendar date (YYYY-MM-DD) an instant falls on in a zone. */

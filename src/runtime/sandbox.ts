@@ -64,9 +64,15 @@ export async function startSandbox(options: {
   });
   const netsuite = await startNetSuiteEmulator({ host: config.EMULATOR_HOST, port: config.NETSUITE_EMULATOR_PORT });
   const autotask = await startAutotaskEmulator({ host: config.EMULATOR_HOST, port: config.AUTOTASK_EMULATOR_PORT });
-  const resource = { id: Number(autotask.userSide.createResource({ firstName: 'Demo', lastName: 'User', email: MAILBOX }).id) };
+  const resource = {
+    id: Number(autotask.userSide.createResource({ firstName: 'Demo', lastName: 'User', email: MAILBOX }).id),
+  };
 
-  const graphApp = { tenantId: 'contoso-sandbox-directory', clientId: 'calsync-sandbox-app', clientSecret: 'sandbox-graph-secret' };
+  const graphApp = {
+    tenantId: 'contoso-sandbox-directory',
+    clientId: 'calsync-sandbox-app',
+    clientSecret: 'sandbox-graph-secret',
+  };
   graph.registerApp(graphApp);
   graph.addMailbox(MAILBOX, { displayName: 'Demo User', tenantId: graphApp.tenantId });
 
@@ -107,7 +113,11 @@ export async function startSandbox(options: {
           pushInstalled: false,
           concurrencyLimit: 5,
         },
-        autotask: { username: autotask.credentials.userName, zoneDiscoveryUrl: autotask.zoneLookupUrl, hourlyBudgetShare: 0.5 },
+        autotask: {
+          username: autotask.credentials.userName,
+          zoneDiscoveryUrl: autotask.zoneLookupUrl,
+          hourlyBudgetShare: 0.5,
+        },
       },
     },
     {
@@ -131,7 +141,13 @@ export async function startSandbox(options: {
     userId: SANDBOX_USER_ID,
     mailbox: MAILBOX,
     graph: { baseUrl: graph.baseUrl, loginHost: graph.loginUrl, directoryId: graphApp.tenantId, ...graphApp },
-    netsuite: { baseUrl: netsuite.baseUrl, accountId: netsuite.accountId, ...m2m, privateKeyPem, employeeId: employee.id },
+    netsuite: {
+      baseUrl: netsuite.baseUrl,
+      accountId: netsuite.accountId,
+      ...m2m,
+      privateKeyPem,
+      employeeId: employee.id,
+    },
     autotask: { zoneLookupUrl: autotask.zoneLookupUrl, ...autotask.credentials, resourceId: resource.id },
   };
   writeFileSync(path.join(options.dataDir, 'sandbox.json'), JSON.stringify(info, null, 2), { mode: 0o600 });

@@ -84,7 +84,8 @@ export async function resolveTemporal(options: ResolveOptions): Promise<Temporal
     throw new TemporalCliError(`No Temporal CLI found and building it is disabled. Either:\n${waysOut}`);
   }
   const go = findGo(env.PATH);
-  if (!go) throw new TemporalCliError(`No Temporal CLI found, and Go is not installed to build one. Either:\n${waysOut}`);
+  if (!go)
+    throw new TemporalCliError(`No Temporal CLI found, and Go is not installed to build one. Either:\n${waysOut}`);
   await buildTemporalCli(go, projectDir, options.log ?? ((line) => process.stderr.write(`${line}\n`)));
   return { kind: 'cli', path: local, source: 'project build' };
 }
@@ -118,7 +119,9 @@ export async function buildTemporalCli(go: string, projectDir: string, log: (lin
   });
   if (code !== 0 || !existsSync(localCliPath(projectDir))) {
     const tail = output.join('').trim().split('\n').slice(-15).join('\n');
-    throw new TemporalCliError(`Building the Temporal CLI failed (go exited with ${code}):\n${tail}\nInstead:\n${waysOut}`);
+    throw new TemporalCliError(
+      `Building the Temporal CLI failed (go exited with ${code}):\n${tail}\nInstead:\n${waysOut}`
+    );
   }
   log(`Built the Temporal CLI in ${Math.round((Date.now() - started) / 1000)} s; later runs reuse it.`);
 }

@@ -25,10 +25,18 @@ export interface DevServer {
   address: string;
   uiUrl?: string;
   process: ChildProcess;
-  stop(): Promise<void>;
+  stop: () => Promise<void>;
 }
 
-const typeNames: Record<string, string> = { KEYWORD: 'Keyword', TEXT: 'Text', INT: 'Int', DATETIME: 'Datetime', BOOL: 'Bool', DOUBLE: 'Double', KEYWORD_LIST: 'KeywordList' };
+const typeNames: Record<string, string> = {
+  KEYWORD: 'Keyword',
+  TEXT: 'Text',
+  INT: 'Int',
+  DATETIME: 'Datetime',
+  BOOL: 'Bool',
+  DOUBLE: 'Double',
+  KEYWORD_LIST: 'KeywordList',
+};
 
 /** Starts `temporal server start-dev` with a persistent database and waits until it answers. */
 export async function startTemporalDevServer(options: DevServerOptions): Promise<DevServer> {
@@ -48,7 +56,10 @@ export async function startTemporalDevServer(options: DevServerOptions): Promise
     'warn',
     ...(options.uiPort === undefined ? ['--headless'] : ['--ui-port', String(options.uiPort)]),
     ...(options.uiCodecEndpoint ? ['--ui-codec-endpoint', options.uiCodecEndpoint] : []),
-    ...options.searchAttributes.flatMap((key) => ['--search-attribute', `${key.name}=${typeNames[key.type] ?? key.type}`]),
+    ...options.searchAttributes.flatMap((key) => [
+      '--search-attribute',
+      `${key.name}=${typeNames[key.type] ?? key.type}`,
+    ]),
     ...(options.extraArgs ?? []),
   ];
   // Its own process group: a terminal's Ctrl-C reaches the supervisor, which stops the server last.
@@ -87,7 +98,9 @@ export async function startTemporalDevServer(options: DevServerOptions): Promise
       {
         timeoutMs: options.readyTimeoutMs ?? 60_000,
         abort: () =>
-          exit ? new Error(`Temporal dev server ${exit}:\n${output.join('').trim().split('\n').slice(-10).join('\n')}`) : undefined,
+          exit
+            ? new Error(`Temporal dev server ${exit}:\n${output.join('').trim().split('\n').slice(-10).join('\n')}`)
+            : undefined,
       }
     );
   } catch (err) {

@@ -19,7 +19,9 @@ export async function waitUntil<T>(
       lastError = err;
     }
     if (Date.now() > deadline) {
-      throw new Error(`${what} was not ready after ${options.timeoutMs} ms: ${(lastError as Error)?.message ?? lastError}`);
+      throw new Error(
+        `${what} was not ready after ${options.timeoutMs} ms: ${(lastError as Error)?.message ?? lastError}`
+      );
     }
     await new Promise((resolve) => setTimeout(resolve, delay));
     delay = Math.min(delay * 2, 500);

@@ -1,15 +1,7 @@
 import type { Pool } from 'pg';
 
 export type AuditAction =
-  | 'create'
-  | 'update'
-  | 'delete'
-  | 'conflict'
-  | 'rsvp'
-  | 'skip'
-  | 'error'
-  | 'guard'
-  | 'lifecycle';
+  'create' | 'update' | 'delete' | 'conflict' | 'rsvp' | 'skip' | 'error' | 'guard' | 'lifecycle';
 
 export interface AuditEntry {
   tenantId: string;
@@ -53,33 +45,59 @@ export class AuditLog {
   }
 
   async forUser(userId: string, limit = 100): Promise<AuditRecord[]> {
-    const { rows } = await this.pool.query<{
-      id: string;
-      at: Date;
-      tenant_id: string;
-      user_id: string | null;
-      link_id: string | null;
-      action: AuditAction;
-      source_side: string | null;
-      target_side: string | null;
-      fields: string[];
-      reason: string;
-      detail: Record<string, unknown>;
-      workflow_id: string | null;
-    }>('SELECT * FROM audit WHERE user_id = $1 ORDER BY at DESC, id DESC LIMIT $2', [userId, limit]);
-    return rows.map((r) => ({
-      id: r.id,
-      at: r.at,
-      tenantId: r.tenant_id,
-      userId: r.user_id ?? undefined,
-      linkId: r.link_id ?? undefined,
-      action: r.action,
-      sourceSide: r.source_side ?? undefined,
-      targetSide: r.target_side ?? undefined,
-      fields: r.fields,
-      reason: r.reason,
-      detail: r.detail,
-      workflowId: r.workflow_id ?? undefined,
-    }));
+    const { rows } = await this.pool.query<AuditRow>(
+      'SELECT * FROM audit WHERE user_id = $1 ORDER BY at DESC, id DESC LIMIT $2',
+      [userId, limit]
+    );
+    return rows.map(toRecord);
   }
+
+  /**
+   * One page of a user's audit, newest first; `beforeId` is the cursor (the last id of the
+   * previous page). Ids grow with time, so paging by id never skips or repeats an entry.
+   */
+  async pageForUser(
+    userId: string,
+    options: { limit: number; beforeId?: string; action?: AuditAction; linkId?: string }
+  ): Promise<AuditRecord[]> {
+    const { rows } = await this.pool.query<AuditRow>(
+      `SELECT * FROM audit WHERE user_id = $1 AND ($2::bigint IS NULL OR id < $2)
+         AND ($3::text IS NULL OR action = $3) AND ($4::text IS NULL OR link_id = $4)
+       ORDER BY id DESC LIMIT $5`,
+      [userId, options.beforeId ?? null, options.action ?? null, options.linkId ?? null, options.limit]
+    );
+    return rows.map(toRecord);
+  }
+}
+
+interface AuditRow {
+  id: string;
+  at: Date;
+  tenant_id: string;
+  user_id: string | null;
+  link_id: string | null;
+  action: AuditAction;
+  source_side: string | null;
+  target_side: string | null;
+  fields: string[];
+  reason: string;
+  detail: Record<string, unknown>;
+  workflow_id: string | null;
+}
+
+function toRecord(r: AuditRow): AuditRecord {
+  return {
+    id: r.id,
+    at: r.at,
+    tenantId: r.tenant_id,
+    userId: r.user_id ?? undefined,
+    linkId: r.link_id ?? undefined,
+    action: r.action,
+    sourceSide: r.source_side ?? undefined,
+    targetSide: r.target_side ?? undefined,
+    fields: r.fields,
+    reason: r.reason,
+    detail: r.detail,
+    workflowId: r.workflow_id ?? undefined,
+  };
 }

@@ -59,7 +59,9 @@ export class ItemStore {
       [tenantId, link.itemId, link.kind, meetingUid, link.seriesItemId ?? null, link.occurrenceKey ?? null, link]
     );
     if (rowCount === 1) return { link, version: 1 };
-    const existing = (await this.get(tenantId, link.itemId)) ?? (meetingUid ? await this.findMeeting(tenantId, meetingUid) : undefined);
+    const existing =
+      (await this.get(tenantId, link.itemId)) ??
+      (meetingUid ? await this.findMeeting(tenantId, meetingUid) : undefined);
     if (!existing) throw new StaleItemError(link.itemId);
     return existing;
   }

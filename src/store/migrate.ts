@@ -20,7 +20,8 @@ const checksum = (sql: string) => createHash('sha256').update(sql).digest('hex')
 
 function validateList(migrations: readonly Migration[]): void {
   migrations.forEach((m, i) => {
-    if (!Number.isInteger(m.id) || m.id < 1) throw new MigrationError(`migration "${m.name}" has an invalid id ${m.id}`);
+    if (!Number.isInteger(m.id) || m.id < 1)
+      throw new MigrationError(`migration "${m.name}" has an invalid id ${m.id}`);
     if (!/^[a-z0-9_]+$/.test(m.name)) throw new MigrationError(`migration ${m.id} has an invalid name "${m.name}"`);
     const previous = migrations[i - 1];
     if (previous && m.id <= previous.id) {

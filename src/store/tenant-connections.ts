@@ -56,7 +56,10 @@ export const tenantConnectionsSchema = z
 
 export const tenantSecretsSchema = z
   .object({
-    graph: z.object({ clientSecret: z.string().min(1) }).strict().optional(),
+    graph: z
+      .object({ clientSecret: z.string().min(1) })
+      .strict()
+      .optional(),
     netsuite: z
       .union([
         z.object({ privateKeyPem: z.string().min(1) }).strict(),
@@ -70,14 +73,20 @@ export const tenantSecretsSchema = z
           .strict(),
       ])
       .optional(),
-    autotask: z.object({ secret: z.string().min(1), integrationCode: z.string().min(1) }).strict().optional(),
+    autotask: z
+      .object({ secret: z.string().min(1), integrationCode: z.string().min(1) })
+      .strict()
+      .optional(),
     /** Certificate credentials of the Entra app, the alternative to `graph.clientSecret`. */
     graphCertificate: z
       .object({ certificatePem: z.string().min(1), privateKeyPem: z.string().min(1) })
       .strict()
       .optional(),
     /** The secret the shipped SuiteScript signs its pushes with (HMAC-SHA256). */
-    netsuitePush: z.object({ secret: z.string().min(16) }).strict().optional(),
+    netsuitePush: z
+      .object({ secret: z.string().min(16) })
+      .strict()
+      .optional(),
   })
   .strict();
 

@@ -30,7 +30,11 @@ async function main(): Promise<void> {
     connection,
     namespace: config.TEMPORAL_NAMESPACE,
     taskQueue: config.TEMPORAL_TASK_QUEUE,
-    activities: buildActivities({ pool, box: new SecretBox(config.CALSYNC_SECRETS_KEYS) }),
+    activities: buildActivities({
+      pool,
+      box: new SecretBox(config.CALSYNC_SECRETS_KEYS),
+      publicBaseUrl: config.PUBLIC_BASE_URL,
+    }),
     dataConverter: createDataConverter(config.CALSYNC_CODEC_KEYS),
     ...(bundlePath ? { workflowBundle: { codePath: bundlePath } } : {}),
   });

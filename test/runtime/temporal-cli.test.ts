@@ -52,7 +52,9 @@ describe('Temporal CLI resolution', () => {
       projectDir: project(),
     }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(TemporalCliError);
-    expect((error as Error).message).toContain(`TEMPORAL_CLI_PATH=${path.join(root, 'nope')} is not an executable file`);
+    expect((error as Error).message).toContain(
+      `TEMPORAL_CLI_PATH=${path.join(root, 'nope')} is not an executable file`
+    );
   });
 
   it('reuses the project-local build', async () => {
@@ -74,7 +76,11 @@ describe('Temporal CLI resolution', () => {
   it('builds once with go install into the project folder, saying that it is the first run', async () => {
     const bin = path.join(root, 'gobin');
     // A stand-in `go` that records its arguments and produces the binary where GOBIN says.
-    executable(bin, 'go', `echo "$@" > "${root}/go-args"\nprintf '#!/bin/sh\\n' > "$GOBIN/temporal"\nchmod +x "$GOBIN/temporal"`);
+    executable(
+      bin,
+      'go',
+      `echo "$@" > "${root}/go-args"\nprintf '#!/bin/sh\\n' > "$GOBIN/temporal"\nchmod +x "$GOBIN/temporal"`
+    );
     const lines: string[] = [];
     const target = await resolveTemporal({ env: { PATH: bin }, projectDir: project(), log: (l) => lines.push(l) });
     expect(target).toEqual({ kind: 'cli', path: localCliPath(project()), source: 'project build' });

@@ -22,7 +22,9 @@ describe('migration runner', () => {
   it('applies every migration once and records what it applied', async () => {
     const first = await migrate(pool, migrations);
     expect(first.applied).toEqual(migrations.map((m) => `${String(m.id).padStart(4, '0')}_${m.name}`));
-    expect(await tables()).toEqual(expect.arrayContaining(['tenants', 'users', 'links', 'link_sides', 'cursors', 'audit']));
+    expect(await tables()).toEqual(
+      expect.arrayContaining(['tenants', 'users', 'links', 'link_sides', 'cursors', 'audit'])
+    );
     const recorded = await pool.query('SELECT id, name FROM schema_migrations ORDER BY id');
     expect(recorded.rows.map((r: { id: number }) => r.id)).toEqual(migrations.map((m) => m.id));
 

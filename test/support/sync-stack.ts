@@ -38,7 +38,12 @@ export async function startSyncStack(options: { codecKeys?: string } = {}) {
   const box = new SecretBox(SecretBox.generateKeySpec());
   const dataDir = mkdtempSync(path.join(tmpdir(), 'calsync-stack-'));
   chmodSync(dataDir, 0o755);
-  const config = loadConfig({ GRAPH_EMULATOR_PORT: '0', NETSUITE_EMULATOR_PORT: '0', CALSYNC_SANDBOX_DEMO_INTERVAL_MS: '0' });
+  const config = loadConfig({
+    GRAPH_EMULATOR_PORT: '0',
+    NETSUITE_EMULATOR_PORT: '0',
+    AUTOTASK_EMULATOR_PORT: '0',
+    CALSYNC_SANDBOX_DEMO_INTERVAL_MS: '0',
+  });
   // The project certificate is the one this process trusts (NODE_EXTRA_CA_CERTS, set by npm test).
   const certificate = await ensureDevCertificate(path.resolve(__dirname, '../../.data'));
   const sandbox: Sandbox = await startSandbox({ config, pool: db.pool, box, certificate, dataDir });

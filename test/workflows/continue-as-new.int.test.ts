@@ -30,7 +30,9 @@ describe('continue-as-new of a user sync', () => {
       });
     }
     await eventually('the events in NetSuite', () =>
-      stack.sandbox.netsuite.listEvents().filter((e) => e.title.startsWith('Before continue-as-new')).length === 3 ? true : undefined
+      stack.sandbox.netsuite.listEvents().filter((e) => e.title.startsWith('Before continue-as-new')).length === 3
+        ? true
+        : undefined
     );
     // Polling alone grows the history past the threshold.
     const continued = await eventually(
@@ -52,8 +54,12 @@ describe('continue-as-new of a user sync', () => {
       end: '2026-12-15T10:00:00',
       timeZone: 'UTC',
     });
-    await eventually('the later event in NetSuite', () => stack.sandbox.netsuite.listEvents().find((e) => e.title === 'After continue-as-new'));
-    expect(stack.sandbox.netsuite.listEvents().filter((e) => e.title.startsWith('Before continue-as-new'))).toHaveLength(3);
+    await eventually('the later event in NetSuite', () =>
+      stack.sandbox.netsuite.listEvents().find((e) => e.title === 'After continue-as-new')
+    );
+    expect(
+      stack.sandbox.netsuite.listEvents().filter((e) => e.title.startsWith('Before continue-as-new'))
+    ).toHaveLength(3);
 
     if (process.env.CALSYNC_RECORD_HISTORIES === '1') {
       const dir = path.resolve(__dirname, '../fixtures/histories');
@@ -61,10 +67,24 @@ describe('continue-as-new of a user sync', () => {
       // The CLI writes the proto JSON that replay reads (protobuf's JSON writer fails inside Jest).
       const show = (workflowId: string, runId?: string) =>
         execFileSync(process.env.CALSYNC_TEST_TEMPORAL_CLI ?? 'temporal', [
-          'workflow', 'show', '--address', process.env.TEMPORAL_ADDRESS!, '-w', workflowId, ...(runId ? ['-r', runId] : []), '-o', 'json',
+          'workflow',
+          'show',
+          '--address',
+          process.env.TEMPORAL_ADDRESS!,
+          '-w',
+          workflowId,
+          ...(runId ? ['-r', runId] : []),
+          '-o',
+          'json',
         ]);
-      writeFileSync(path.join(dir, 'user-sync-continue-as-new.json'), show(stack.workflowId, handle.firstExecutionRunId));
-      writeFileSync(path.join(dir, 'tenant-poller-netsuite.json'), show(`calsync/${stack.sandbox.tenantId}/poller/netsuite`));
+      writeFileSync(
+        path.join(dir, 'user-sync-continue-as-new.json'),
+        show(stack.workflowId, handle.firstExecutionRunId)
+      );
+      writeFileSync(
+        path.join(dir, 'tenant-poller-netsuite.json'),
+        show(`calsync/${stack.sandbox.tenantId}/poller/netsuite`)
+      );
     }
   }, 120_000);
 });

@@ -24,7 +24,7 @@ describe('workflow replay', () => {
       });
     } catch (err) {
       const failure = err as { stdout?: string; stderr?: string };
-      throw new Error(`replay failed:\n${failure.stdout ?? ''}${failure.stderr ?? ''}`);
+      throw new Error(`replay failed:\n${failure.stdout ?? ''}${failure.stderr ?? ''}`, { cause: err });
     }
     expect(output).toContain(`replayed ${files.length} histories, 0 failed`);
   }, 120_000);

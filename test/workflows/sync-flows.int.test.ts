@@ -22,7 +22,12 @@ describe('sync flows between Outlook, NetSuite and Autotask', () => {
   const inOutlook = (subject: string) => outlookEvents().find((e) => e.subject === subject);
   const inNetSuite = (title: string) => stack.sandbox.netsuite.listEvents().find((e) => e.title === title);
   const appointments = () =>
-    stack.sandbox.autotask.userSide.list('Appointments') as { id: number; title: string; description?: string; resourceID: number }[];
+    stack.sandbox.autotask.userSide.list('Appointments') as {
+      id: number;
+      title: string;
+      description?: string;
+      resourceID: number;
+    }[];
   const inAutotask = (title: string) => appointments().find((a) => a.title === title);
 
   it('an Outlook event reaches NetSuite and Autotask, and an edit follows', async () => {
@@ -83,7 +88,11 @@ describe('sync flows between Outlook, NetSuite and Autotask', () => {
       sensitivity: 'private',
     });
     const appointment = await eventually('the private appointment in Autotask', () =>
-      appointments().find((a) => a.title === 'Appointment' && Date.parse(String((a as { startDateTime?: string }).startDateTime)) === Date.parse('2026-12-11T09:00:00Z'))
+      appointments().find(
+        (a) =>
+          a.title === 'Appointment' &&
+          Date.parse(String((a as { startDateTime?: string }).startDateTime)) === Date.parse('2026-12-11T09:00:00Z')
+      )
     );
     expect(appointment.description ?? '').not.toContain('Private matter');
   }, 90_000);

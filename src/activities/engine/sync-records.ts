@@ -77,12 +77,15 @@ async function readAndPlan(ctx: TenantSyncContext, ref: RecordRef): Promise<Plan
     (await ctx.items.findByRecord(ctx.tenantId, key, ref.recordId)) ??
     (read.itemId ? await ctx.items.get(ctx.tenantId, read.itemId) : undefined) ??
     (read.iCalUid && read.kind !== 'occurrence' ? await ctx.items.findMeeting(ctx.tenantId, read.iCalUid) : undefined);
+  // Occurrences of a series have one writer, the series engine (series-sync.ts): not planned here.
+  if (stored?.link.kind === 'occurrence') return undefined;
   if (!stored) {
     if (read.observation.state !== 'present') return undefined;
     const itemId = read.itemId ?? newItemId(ctx.tenantId, key, ref.recordId);
     stored = await ctx.items.insert(ctx.tenantId, newLink(itemId, read.kind, key, read.iCalUid));
   }
-  const observation = read.observation.state === 'present' ? { ...read.observation, recordId: ref.recordId } : read.observation;
+  const observation =
+    read.observation.state === 'present' ? { ...read.observation, recordId: ref.recordId } : read.observation;
   const observations: Observations = { [key]: observation };
   return { ref, stored, plan: plan(stored.link, observations, ctx.policy) };
 }
@@ -121,7 +124,8 @@ function settle(planned: Plan, written: Map<string, { recordId: string; version?
     const replica = replicas[key];
     if (!replica) continue;
     if (result === undefined) delete replicas[key];
-    else replicas[key] = { ...replica, recordId: result.recordId, ...(result.version ? { version: result.version } : {}) };
+    else
+      replicas[key] = { ...replica, recordId: result.recordId, ...(result.version ? { version: result.version } : {}) };
   }
   return { ...planned.link, replicas };
 }
@@ -129,7 +133,13 @@ function settle(planned: Plan, written: Map<string, { recordId: string; version?
 async function auditPlan(ctx: TenantSyncContext, ref: RecordRef, link: Link, actions: readonly PlanAction[]) {
   for (const action of actions) {
     if (action.type === 'skip') continue;
-    const base = { tenantId: ctx.tenantId, userId: ref.userId, linkId: link.itemId, workflowId: ctx.workflowId, sourceSide: ref.side };
+    const base = {
+      tenantId: ctx.tenantId,
+      userId: ref.userId,
+      linkId: link.itemId,
+      workflowId: ctx.workflowId,
+      sourceSide: ref.side,
+    };
     if (action.type === 'conflict-resolved') {
       await ctx.audit.record({
         ...base,
@@ -145,7 +155,12 @@ async function auditPlan(ctx: TenantSyncContext, ref: RecordRef, link: Link, act
         action: action.type === 'update-fields' ? 'update' : action.type,
         targetSide: action.side,
         fields: action.type === 'update-fields' ? [...action.changed] : [],
-        reason: action.type === 'rsvp' ? `response ${action.response}` : action.type === 'update-fields' ? 'changed' : action.reason,
+        reason:
+          action.type === 'rsvp'
+            ? `response ${action.response}`
+            : action.type === 'update-fields'
+              ? 'changed'
+              : action.reason,
         detail: { replica: action.replica, recordId: action.recordId ?? null, itemKind: link.kind },
       });
     }
@@ -158,7 +173,8 @@ async function syncItem(ctx: TenantSyncContext, first: Planned, outcome: BatchOu
   for (let attempt = 0; current; attempt++) {
     const writes = current.plan.actions.filter(isWrite);
     const written = new Map<string, { recordId: string; version?: string } | undefined>();
-    for (const action of writes) written.set(action.replica, await execute(ctx, current.stored.link, action, current.ref.userId));
+    for (const action of writes)
+      written.set(action.replica, await execute(ctx, current.stored.link, action, current.ref.userId));
     const link = settle(current.plan, written);
     try {
       await ctx.items.save(ctx.tenantId, link ?? current.stored.link, current.stored.version, link === null);
@@ -210,7 +226,10 @@ export async function syncRecords(
     if (guard.tripped) {
       const held = byItem.filter((p) => p.plan.actions.some((a) => a.type === 'delete'));
       const attention = guard.actions.find((a) => a.type === 'needs-attention');
-      outcome.needsAttention = { reason: attention?.type === 'needs-attention' ? attention.detail : 'mass deletion', held: held.map((p) => p.ref) };
+      outcome.needsAttention = {
+        reason: attention?.type === 'needs-attention' ? attention.detail : 'mass deletion',
+        held: held.map((p) => p.ref),
+      };
       await ctx.audit.record({
         tenantId: ctx.tenantId,
         userId: options.guardUserId,

@@ -10,13 +10,20 @@ const readiness = z.object({
 export const healthRoutes =
   (deps: ApiDeps): FastifyPluginAsyncZod =>
   async (app) => {
-    app.get('/healthz', { schema: { tags: ['health'], response: { 200: z.object({ status: z.literal('ok') }) } } }, () => ({
-      status: 'ok' as const,
-    }));
+    app.get(
+      '/healthz',
+      {
+        config: { access: 'public' },
+        schema: { tags: ['health'], response: { 200: z.object({ status: z.literal('ok') }) } },
+      },
+      () => ({
+        status: 'ok' as const,
+      })
+    );
 
     app.get(
       '/readyz',
-      { schema: { tags: ['health'], response: { 200: readiness, 503: readiness } } },
+      { config: { access: 'public' }, schema: { tags: ['health'], response: { 200: readiness, 503: readiness } } },
       async (_request, reply) => {
         const check = async (probe: () => Promise<unknown>) => {
           try {
@@ -31,7 +38,9 @@ export const healthRoutes =
           check(() => deps.pool.query('SELECT 1')),
         ]);
         const ready = temporal === 'ok' && postgres === 'ok';
-        return reply.code(ready ? 200 : 503).send({ status: ready ? 'ready' : 'not-ready', checks: { temporal, postgres } });
+        return reply
+          .code(ready ? 200 : 503)
+          .send({ status: ready ? 'ready' : 'not-ready', checks: { temporal, postgres } });
       }
     );
   };

@@ -280,7 +280,7 @@ export function rruleToGraphRecurrence(
   if (!parsed.ok) return notRepresentable(parsed.error);
   const rule = parsed.rule;
   const startDate = anchorDate(anchor);
-  const anchorParts_ = anchorParts(anchor);
+  const anchorLocal = anchorParts(anchor);
   const interval = rule.interval;
   let pattern: GraphRecurrencePattern;
 
@@ -327,7 +327,7 @@ export function rruleToGraphRecurrence(
         if (!relative) return notRepresentable('monthly rule with a weekday set Graph cannot express');
         pattern = { ...emptyPattern(), type: 'relativeMonthly', interval, ...relative };
       } else {
-        const day = rule.byMonthDay.length > 0 ? monthDayOf(rule, 28) : anchorParts_.day;
+        const day = rule.byMonthDay.length > 0 ? monthDayOf(rule, 28) : anchorLocal.day;
         if (day === undefined || (day > 28 && rule.byMonthDay.length === 0)) {
           return notRepresentable('monthly rule on a day that some months lack (RRULE skips them, Graph does not)');
         }
@@ -337,7 +337,7 @@ export function rruleToGraphRecurrence(
     }
     case 'YEARLY': {
       if (rule.byMonth.length > 1) return notRepresentable('yearly rule with several months');
-      const month = rule.byMonth[0] ?? anchorParts_.month;
+      const month = rule.byMonth[0] ?? anchorLocal.month;
       if (rule.byDay.length > 0) {
         if (rule.byMonth.length === 0) return notRepresentable('yearly weekday rule without BYMONTH');
         const relative = relativeDaysOf(rule);
@@ -345,7 +345,7 @@ export function rruleToGraphRecurrence(
         pattern = { ...emptyPattern(), type: 'relativeYearly', interval, month, ...relative };
       } else {
         const minDays = minDaysInMonth(month);
-        const day = rule.byMonthDay.length > 0 ? monthDayOf(rule, minDays) : anchorParts_.day;
+        const day = rule.byMonthDay.length > 0 ? monthDayOf(rule, minDays) : anchorLocal.day;
         if (day === undefined || (day > minDays && rule.byMonthDay.length === 0)) {
           return notRepresentable('yearly rule on a day that some years lack');
         }

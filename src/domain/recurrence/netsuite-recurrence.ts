@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { dayOfWeek } from '../all-day';
+import { addDays, dayOfWeek } from '../all-day';
 import { dateInZone } from '../time-zones';
 import { allOccurrences, expandOccurrences, occurrenceOnDate, type SeriesDefinition } from './expand';
 import { occurrenceKeyOf } from './occurrence-key';
@@ -203,10 +203,10 @@ function firstOccurrenceDate(series: SeriesDefinition): string | undefined {
   // Every rule we accept repeats within 4 years (Feb 29 yearly is rejected), plus intervals.
   const parsed = parseRRule(series.rrule);
   const years = 4 * (parsed.ok ? parsed.rule.interval : 1) + 1;
-  const to = `${Number(from.slice(0, 4)) + years}${from.slice(4)}`;
+  const to = addDays(from, years * 366);
   const found = expandOccurrences(
     { ...series, exdates: [] },
-    { start: `${from}T00:00:00.000Z`, end: `${to.slice(0, 10)}T00:00:00.000Z` },
+    { start: `${addDays(from, -1)}T00:00:00.000Z`, end: `${to}T00:00:00.000Z` },
     { limit: 3 }
   );
   const hit = found.ok ? found.occurrences.find((o) => localDate(o.key, series.anchor) >= from) : undefined;

@@ -28,6 +28,8 @@ export interface UserSyncSettings {
   maxHistoryEvents: number;
   /** Tenant pollers (Autotask; NetSuite without push) read this often. */
   tenantPollIntervalMs?: number;
+  /** Renew the Graph subscription when it expires within this (default one hour). */
+  subscriptionRenewalMarginMs?: number;
 }
 
 export interface SyncCounts {
@@ -61,6 +63,7 @@ export interface CarriedState {
   held?: HeldRecords[];
   recentHintIds: string[];
   paused: boolean;
+  subscriptionExpiresAt?: string;
 }
 
 export interface UserSyncInput {

@@ -17,7 +17,7 @@ import type { Activities, PullResult } from '../../activities';
 import { tenantPoller } from '../tenant-poller/tenant-poller-workflow';
 import { tenantPollerWorkflowId } from '../tenant-poller/workflow-id';
 import { searchAttributes } from '../search-attributes';
-import { syncSeries } from './series-children';
+import { registerSeriesReports, syncSeries } from './series-children';
 import {
   changedSignal,
   lifecycleSignal,
@@ -32,6 +32,7 @@ import {
   type ChangedHint,
   emptyCounts,
   type HeldRecords,
+  type LifecycleHint,
   type SourceName,
   type SyncState,
   type UserSyncInput,
@@ -57,6 +58,9 @@ class UserSync {
   private fullResync = false;
   private confirmDeletes = false;
   private stopRequested = false;
+  /** What Graph's lifecycle events asked of the subscription, done at the next round. */
+  private subscriptionChange: 'recreate' | 'reauthorize' | undefined;
+  private subscriptionExpiresAt: number | undefined;
   finished = false;
 
   constructor(private readonly input: UserSyncInput) {
@@ -72,10 +76,12 @@ class UserSync {
     };
     // A fresh start (or a continued run) always looks once: something may have changed meanwhile.
     this.pending = new Set(carried?.pending ?? ['outlook']);
-    for (const [source, ids] of Object.entries(carried?.hinted ?? {})) this.hinted.set(source as SourceName, new Set(ids));
+    for (const [source, ids] of Object.entries(carried?.hinted ?? {}))
+      this.hinted.set(source as SourceName, new Set(ids));
     this.held = carried?.held ?? [];
     this.recentHintIds = carried?.recentHintIds ?? [];
     this.paused = carried?.paused ?? false;
+    this.subscriptionExpiresAt = carried?.subscriptionExpiresAt ? Date.parse(carried.subscriptionExpiresAt) : undefined;
   }
 
   onChanged(hint: ChangedHint): void {
@@ -93,9 +99,45 @@ class UserSync {
     }
   }
 
-  onLifecycle(): void {
+  onLifecycle(hint: LifecycleHint): void {
     // Notifications may have been missed or the subscription is gone: read everything again.
     this.pending.add('outlook');
+    if (hint.event === 'subscriptionRemoved') this.subscriptionChange = 'recreate';
+    else if (hint.event === 'reauthorizationRequired' && this.subscriptionChange !== 'recreate')
+      this.subscriptionChange = 'reauthorize';
+  }
+
+  private renewalMargin(): number {
+    return this.input.settings.subscriptionRenewalMarginMs ?? 3_600_000;
+  }
+
+  /** Creates, renews, reauthorizes or re-creates the Graph subscription as needed. */
+  async maintainSubscription(force = false): Promise<void> {
+    const due =
+      this.subscriptionExpiresAt !== undefined && this.subscriptionExpiresAt - Date.now() <= this.renewalMargin();
+    if (!force && !due && this.subscriptionChange === undefined) return;
+    const change = this.subscriptionChange;
+    this.subscriptionChange = undefined;
+    try {
+      const state = await activities.ensureSubscription({
+        tenantId: this.input.tenantId,
+        userId: this.input.userId,
+        renewWithinMs: this.renewalMargin(),
+        recreate: change === 'recreate',
+        reauthorize: change === 'reauthorize',
+      });
+      this.subscriptionExpiresAt = state.expiresAt ? Date.parse(state.expiresAt) : undefined;
+    } catch (err) {
+      // Without a subscription the poll still finds every change, only later.
+      this.recordFailure(err);
+    }
+  }
+
+  /** How long to wait at most: the poll interval, or less when the subscription must be renewed. */
+  private waitMs(): number {
+    const poll = this.input.settings.pollIntervalMs;
+    if (this.subscriptionExpiresAt === undefined) return poll;
+    return Math.max(1000, Math.min(poll, this.subscriptionExpiresAt - this.renewalMargin() - Date.now()));
   }
 
   requestStop(): void {
@@ -129,7 +171,11 @@ class UserSync {
     setCurrentDetails(
       [
         `**state:** ${s.state}`,
-        `**last sync:** ${Object.entries(s.lastSync).map(([k, v]) => `${k} ${v}`).join(', ') || 'never'}`,
+        `**last sync:** ${
+          Object.entries(s.lastSync)
+            .map(([k, v]) => `${k} ${v}`)
+            .join(', ') || 'never'
+        }`,
         `**counts:** created ${s.counts.created}, updated ${s.counts.updated}, deleted ${s.counts.deleted}, failed ${s.counts.failed}`,
         s.needsAttention ? `**needs attention:** ${s.needsAttention}` : '',
         s.lastError ? `**last error:** ${s.lastError.type} at ${s.lastError.at}` : '',
@@ -165,7 +211,7 @@ class UserSync {
     }
   }
 
-  private recordFailure(err: unknown): void {
+  recordFailure(err: unknown): void {
     const cause = err instanceof ActivityFailure && err.cause instanceof ApplicationFailure ? err.cause : undefined;
     this.status.lastError = {
       message: cause?.message ?? (err as Error).message,
@@ -191,7 +237,9 @@ class UserSync {
       this.held = [];
       this.confirmDeletes = false;
       for (const batch of held) {
-        await this.attempt(() => activities.syncHinted({ ...ref, source: batch.source, recordIds: batch.recordIds, confirmDeletes: true }));
+        await this.attempt(() =>
+          activities.syncHinted({ ...ref, source: batch.source, recordIds: batch.recordIds, confirmDeletes: true })
+        );
       }
     }
     if (this.pending.delete('outlook')) {
@@ -214,11 +262,17 @@ class UserSync {
   async run(): Promise<'stopped' | 'continue'> {
     if (this.paused) this.setState('paused');
     for (;;) {
-      this.status.backlog = [...new Set([...this.pending, ...[...this.hinted].filter(([, ids]) => ids.size).map(([s]) => s)])];
+      this.status.backlog = [
+        ...new Set([...this.pending, ...[...this.hinted].filter(([, ids]) => ids.size).map(([s]) => s)]),
+      ];
       this.publishDetails();
       const blocked = () => this.paused || this.status.state === 'needs-attention';
-      const woke = await condition(() => this.stopRequested || (!blocked() && this.hasWork()), this.input.settings.pollIntervalMs);
+      const woke = await condition(
+        () => this.stopRequested || this.subscriptionChange !== undefined || (!blocked() && this.hasWork()),
+        this.waitMs()
+      );
       if (this.stopRequested) break;
+      await this.maintainSubscription();
       if (blocked()) continue;
       // No notification within the poll interval: look anyway (notifications are hints, they get lost).
       if (!woke) this.pending.add('outlook');
@@ -237,7 +291,18 @@ class UserSync {
       held: this.held,
       recentHintIds: this.recentHintIds,
       paused: this.paused,
+      subscriptionExpiresAt: this.subscriptionExpiresAt
+        ? new Date(this.subscriptionExpiresAt).toISOString()
+        : undefined,
     };
+  }
+
+  async removeSubscription(): Promise<void> {
+    try {
+      await activities.removeSubscriptions({ tenantId: this.input.tenantId, userId: this.input.userId });
+    } catch (err) {
+      this.recordFailure(err);
+    }
   }
 
   markStopped(): void {
@@ -253,7 +318,13 @@ async function ensureTenantPollers(input: UserSyncInput): Promise<void> {
     try {
       await startChild(tenantPoller, {
         workflowId: tenantPollerWorkflowId(input.tenantId, provider),
-        args: [{ tenantId: input.tenantId, provider, intervalMs: input.settings.tenantPollIntervalMs ?? input.settings.pollIntervalMs }],
+        args: [
+          {
+            tenantId: input.tenantId,
+            provider,
+            intervalMs: input.settings.tenantPollIntervalMs ?? input.settings.pollIntervalMs,
+          },
+        ],
         // The poller serves every user of the tenant: it outlives this user's run.
         parentClosePolicy: ParentClosePolicy.ABANDON,
         typedSearchAttributes: [{ key: searchAttributes.tenantId, value: input.tenantId }],
@@ -270,8 +341,9 @@ export async function userSync(input: UserSyncInput): Promise<UserSyncStatus> {
   const sync = new UserSync(input);
   // Handlers first, before any await, so that no buffered signal or update is missed.
   setHandler(changedSignal, (hint) => sync.onChanged(hint));
-  setHandler(lifecycleSignal, () => sync.onLifecycle());
+  setHandler(lifecycleSignal, (hint) => sync.onLifecycle(hint));
   setHandler(statusQuery, () => sync.status);
+  registerSeriesReports(sync.status);
   setHandler(stopUpdate, async () => {
     sync.requestStop();
     await condition(() => sync.finished);
@@ -292,18 +364,22 @@ export async function userSync(input: UserSyncInput): Promise<UserSyncStatus> {
       return sync.status;
     },
     {
-      validator: (request) => {
-        if (request?.mode !== 'incremental' && request?.mode !== 'full') throw new Error('mode must be incremental or full');
+      validator: (request: { mode?: unknown } | undefined) => {
+        if (request?.mode !== 'incremental' && request?.mode !== 'full')
+          throw new Error('mode must be incremental or full');
       },
     }
   );
 
   await ensureTenantPollers(input);
+  // A fresh start makes sure of its subscription; a continued run renews it when due.
+  await sync.maintainSubscription(input.carried === undefined);
   const outcome = await sync.run();
   if (outcome === 'continue') {
     await condition(allHandlersFinished);
     return continueAsNew<typeof userSync>({ ...input, carried: sync.carry() });
   }
+  await sync.removeSubscription();
   sync.markStopped();
   await condition(allHandlersFinished);
   return sync.status;
