@@ -86,7 +86,8 @@ export async function startSandbox(options: {
   // The emulators start empty every time, so what the sandbox tenant synced before refers to
   // records that no longer exist: forget it (Temporal history and real tenants are kept).
   await options.pool.query('DELETE FROM cursors WHERE tenant_id = $1', [SANDBOX_TENANT_ID]);
-  await options.pool.query('DELETE FROM links WHERE tenant_id = $1', [SANDBOX_TENANT_ID]);
+  await options.pool.query('DELETE FROM items WHERE tenant_id = $1', [SANDBOX_TENANT_ID]);
+  await options.pool.query('DELETE FROM graph_subscriptions WHERE tenant_id = $1', [SANDBOX_TENANT_ID]);
 
   const tenants = new TenantStore(options.pool, options.box);
   await tenants.upsert(
