@@ -1,5 +1,5 @@
 import { createServer, type Server } from 'node:http';
-import { Runtime } from '@temporalio/worker';
+import { type Logger, Runtime } from '@temporalio/worker';
 import { freePort } from '../runtime/free-port';
 import type { Registry } from 'prom-client';
 import { metricsRegistry } from './metrics';
@@ -16,8 +16,9 @@ import { metricsRegistry } from './metrics';
  * Installs the Temporal runtime with its Prometheus exporter on `bindAddress` (host:port). Call it
  * once per process, before the worker's NativeConnection is made.
  */
-export function installTemporalRuntimeMetrics(bindAddress: string): void {
+export function installTemporalRuntimeMetrics(bindAddress: string, logger?: Logger): void {
   Runtime.install({
+    ...(logger ? { logger } : {}),
     telemetryOptions: {
       metrics: {
         metricPrefix: 'temporal_',
@@ -80,8 +81,8 @@ function splitAddress(address: string): [string, number] {
  * private loopback port, and `/metrics` on `bindAddress` serving calsync's metrics followed by the
  * SDK's. Call it before the worker's NativeConnection is made (the runtime is installed once).
  */
-export async function startWorkerMetrics(bindAddress: string): Promise<Server> {
+export async function startWorkerMetrics(bindAddress: string, logger?: Logger): Promise<Server> {
   const temporalMetricsAddress = `127.0.0.1:${await freePort()}`;
-  installTemporalRuntimeMetrics(temporalMetricsAddress);
+  installTemporalRuntimeMetrics(temporalMetricsAddress, logger);
   return serveWorkerMetrics({ bindAddress, temporalMetricsAddress });
 }

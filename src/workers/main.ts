@@ -4,6 +4,7 @@ import path from 'node:path';
 import { DefaultLogger, NativeConnection, Runtime, type LogLevel } from '@temporalio/worker';
 import { buildActivities } from '../activities/build';
 import { createDataConverter } from '../codec/data-converter';
+import { startWorkerMetrics } from '../observability/worker-metrics';
 import { loadConfig } from '../config';
 import { createLogger } from '../logger';
 import { createPool } from '../store/db';
@@ -15,7 +16,10 @@ async function main(): Promise<void> {
   const log = createLogger(config.LOG_LEVEL, 'calsync-worker');
   // The SDK's own logs (bundling, task failures) at the same threshold as ours.
   const sdkLevel: Record<string, LogLevel> = { trace: 'TRACE', debug: 'DEBUG', info: 'INFO', warn: 'WARN' };
-  Runtime.install({ logger: new DefaultLogger(sdkLevel[config.LOG_LEVEL] ?? 'ERROR') });
+  const sdkLogger = new DefaultLogger(sdkLevel[config.LOG_LEVEL] ?? 'ERROR');
+  // /metrics (calsync's and the SDK's) when an address is configured; the runtime is installed once.
+  if (config.WORKER_METRICS_BIND_ADDRESS) await startWorkerMetrics(config.WORKER_METRICS_BIND_ADDRESS, sdkLogger);
+  else Runtime.install({ logger: sdkLogger });
   if (!config.TEMPORAL_ADDRESS || !config.DATABASE_URL || !config.CALSYNC_SECRETS_KEYS) {
     throw new Error('the worker needs TEMPORAL_ADDRESS, DATABASE_URL and CALSYNC_SECRETS_KEYS');
   }

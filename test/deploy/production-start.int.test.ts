@@ -260,18 +260,14 @@ describe('npm start (the supervisor) with TEMPORAL_ADDRESS and DATABASE_URL set'
     expectNoServerState(dataDir);
   }, 200_000);
 
-  it(
-    'stops on SIGTERM after its children, exiting 0',
-    async () => {
-      const childPids = descendants(supervisor!.child.pid!)
-        .filter((p) => p.comm === 'node')
-        .map((p) => p.pid);
-      supervisor!.child.kill('SIGTERM');
-      const code = await supervisor!.exited(60_000);
-      const left = childPids.filter((pid) => existsSync(`/proc/${pid}`));
-      expect({ code, left }).toEqual({ code: 0, left: [] });
-      expect(supervisor!.output()).toContain('[calsync] stopped');
-    },
-    90_000
-  );
+  it('stops on SIGTERM after its children, exiting 0', async () => {
+    const childPids = descendants(supervisor!.child.pid!)
+      .filter((p) => p.comm === 'node')
+      .map((p) => p.pid);
+    supervisor!.child.kill('SIGTERM');
+    const code = await supervisor!.exited(60_000);
+    const left = childPids.filter((pid) => existsSync(`/proc/${pid}`));
+    expect({ code, left }).toEqual({ code: 0, left: [] });
+    expect(supervisor!.output()).toContain('[calsync] stopped');
+  }, 90_000);
 });

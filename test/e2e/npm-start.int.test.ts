@@ -173,7 +173,8 @@ describe('npm start on embedded defaults', () => {
   }, 120_000);
 
   it('stops every process on Ctrl-C', async () => {
-    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    // 'close', not 'exit': the last output lines may arrive after the process has exited.
+    const exited = new Promise<number | null>((resolve) => child.once('close', (code) => resolve(code)));
     process.kill(-child.pid!, 'SIGINT');
     expect(await exited).toBe(0);
     expect(output).toContain('[calsync] stopped');

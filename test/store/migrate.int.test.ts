@@ -23,7 +23,7 @@ describe('migration runner', () => {
     const first = await migrate(pool, migrations);
     expect(first.applied).toEqual(migrations.map((m) => `${String(m.id).padStart(4, '0')}_${m.name}`));
     expect(await tables()).toEqual(
-      expect.arrayContaining(['tenants', 'users', 'links', 'link_sides', 'cursors', 'audit'])
+      expect.arrayContaining(['tenants', 'users', 'items', 'item_records', 'cursors', 'audit'])
     );
     const recorded = await pool.query('SELECT id, name FROM schema_migrations ORDER BY id');
     expect(recorded.rows.map((r: { id: number }) => r.id)).toEqual(migrations.map((m) => m.id));

@@ -46,7 +46,17 @@ export async function startSyncStack(options: { codecKeys?: string } = {}) {
   });
   // The project certificate is the one this process trusts (NODE_EXTRA_CA_CERTS, set by npm test).
   const certificate = await ensureDevCertificate(path.resolve(__dirname, '../../.data'));
-  const sandbox: Sandbox = await startSandbox({ config, pool: db.pool, box, certificate, dataDir });
+  // Own tenant and user ids: workflow ids derive from them, and test files run in parallel.
+  const suffix = randomBytes(4).toString('hex');
+  const sandbox: Sandbox = await startSandbox({
+    config,
+    pool: db.pool,
+    box,
+    certificate,
+    dataDir,
+    tenantId: `t_test_${suffix}`,
+    userId: `u_test_${suffix}`,
+  });
   const connection = await Connection.connect({ address });
   const dataConverter = createDataConverter(options.codecKeys);
   const client = new Client({ connection, dataConverter });

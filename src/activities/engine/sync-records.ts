@@ -7,6 +7,7 @@ import { plan } from '../../domain/plan';
 import { isWrite, type Plan, type PlanAction, type WriteAction } from '../../domain/plan-action';
 import type { SyncPolicy } from '../../domain/policy';
 import type { ProjectionContext } from '../../domain/projection';
+import { observePropagation } from '../../observability/metrics';
 import { ProviderError } from '../../providers/provider-error';
 import type { AuditLog } from '../../store/audit';
 import { type ItemStore, StaleItemError, type StoredItem } from '../../store/items';
@@ -62,6 +63,8 @@ function projectionContext(ctx: TenantSyncContext, owner: ReplicaOwner): Project
 
 interface Planned {
   ref: RecordRef;
+  /** When the record was read (ms): the start of its propagation. */
+  readAt: number;
   stored: StoredItem;
   plan: Plan;
 }
@@ -72,6 +75,7 @@ async function readAndPlan(ctx: TenantSyncContext, ref: RecordRef): Promise<Plan
   const owner = ctx.owners.get(ref.userId);
   if (!io || !owner) return undefined;
   const key = replicaKey(ref.side, ref.side === 'netsuite' ? undefined : ref.userId);
+  const readAt = Date.now();
   const read: ReadResult = await io.read(owner, ref.recordId, projectionContext(ctx, owner));
   let stored =
     (await ctx.items.findByRecord(ctx.tenantId, key, ref.recordId)) ??
@@ -87,7 +91,7 @@ async function readAndPlan(ctx: TenantSyncContext, ref: RecordRef): Promise<Plan
   const observation =
     read.observation.state === 'present' ? { ...read.observation, recordId: ref.recordId } : read.observation;
   const observations: Observations = { [key]: observation };
-  return { ref, stored, plan: plan(stored.link, observations, ctx.policy) };
+  return { ref, readAt, stored, plan: plan(stored.link, observations, ctx.policy) };
 }
 
 /** Applies one write; returns the replica as it is afterwards (undefined once deleted). */
@@ -173,8 +177,13 @@ async function syncItem(ctx: TenantSyncContext, first: Planned, outcome: BatchOu
   for (let attempt = 0; current; attempt++) {
     const writes = current.plan.actions.filter(isWrite);
     const written = new Map<string, { recordId: string; version?: string } | undefined>();
-    for (const action of writes)
+    for (const action of writes) {
       written.set(action.replica, await execute(ctx, current.stored.link, action, current.ref.userId));
+      // Change seen (this batch read it) → written on the other side.
+      if (action.side !== current.ref.side) {
+        observePropagation(`${current.ref.side}-to-${action.side}`, (Date.now() - current.readAt) / 1000);
+      }
+    }
     const link = settle(current.plan, written);
     try {
       await ctx.items.save(ctx.tenantId, link ?? current.stored.link, current.stored.version, link === null);
