@@ -2,7 +2,7 @@ import { runConvergence, startConvergenceStack } from '../support/convergence-su
 import type { SyncStack } from '../support/sync-stack';
 
 /**
- * Short profile of the model-based convergence suite (runs in `npm test`): a few random sequences
+ * Short profile of the model-based convergence suite (runs in `npm test`): a few seeded sequences
  * of people's actions on Outlook, NetSuite and Autotask, interleaved with 429/5xx/latency faults
  * and worker restarts; after quiescence every side must agree with the model (see
  * test/support/convergence-model.ts). The long profile is convergence.long.int.test.ts.
@@ -18,10 +18,12 @@ describe('convergence under faults (short profile)', () => {
 
   it('converges after random sequences of actions and faults', async () => {
     await runConvergence(stack, ctx!.holder, {
-      numRuns: 4,
-      maxCommands: 6,
+      numRuns: 3,
+      maxCommands: 4,
       timeLimitMs: 240_000,
       settleTimeoutMs: 90_000,
+      // Fixed, so that `npm test` is reproducible; `npm run test:chaos` explores random seeds.
+      seed: 20261122,
     });
   }, 300_000);
 });

@@ -133,6 +133,12 @@ export interface Seen {
   private: boolean;
 }
 
+/**
+ * Autotask shows a private item as "Appointment" — unless the item lives in Autotask: Autotask is
+ * its master (DESIGN.md §2), so an Outlook privacy flag does not rewrite the Autotask record.
+ */
+const redactedInAutotask = (item: ModelItem): boolean => item.private && item.origin !== 'autotask';
+
 interface ModelItem {
   tag: string;
   origin: SideName | 'invite';
@@ -393,7 +399,7 @@ export class ConvergenceRun {
         // "Appointment" in Autotask, so retitling it there is not a title edit of the item.
         const item = this.live(cmd.target, (i) => i.origin !== 'invite' && !i.series);
         if (!item) return;
-        const s = cmd.side === 'autotask' && item.private ? 'outlook' : cmd.side;
+        const s = cmd.side === 'autotask' && redactedInAutotask(item) ? 'outlook' : cmd.side;
         const id = await this.find(item, s);
         if (!id) return;
         item.title = this.newTitle(item.tag);
@@ -596,7 +602,7 @@ export class ConvergenceRun {
         if (records.length > 1) out.push(`${item.tag}: ${records.length} copies in ${s}`);
         const r = records[0]!;
         const titles = item.candidates ?? [item.title];
-        const expected = s === 'autotask' && item.private ? ['Appointment'] : titles;
+        const expected = s === 'autotask' && redactedInAutotask(item) ? ['Appointment'] : titles;
         if (!expected.includes(r.title))
           out.push(
             `${item.tag}: title in ${s} is "${r.title}", expected ${expected.map((t) => `"${t}"`).join(' or ')}`
@@ -611,7 +617,9 @@ export class ConvergenceRun {
       }
       if (!item.deleted && item.candidates) {
         // All sides must agree on one of the concurrent titles.
-        const titles = new Set(SIDES.filter((s) => !(s === 'autotask' && item.private)).map((s) => found[s][0]?.title));
+        const titles = new Set(
+          SIDES.filter((s) => !(s === 'autotask' && redactedInAutotask(item))).map((s) => found[s][0]?.title)
+        );
         if (titles.size > 1) out.push(`${item.tag}: sides disagree after concurrent edits: ${[...titles].join(' / ')}`);
       }
     }

@@ -8,6 +8,8 @@ export interface SuiteProfile {
   /** Overall budget; fast-check stops (and still reports the best counter-example) after it. */
   timeLimitMs: number;
   settleTimeoutMs: number;
+  /** A fixed seed (the short profile in `npm test` is a reproducible regression run). */
+  seed?: number;
 }
 
 /** Settings from the environment: replay a failure with its seed (and path), or add series actions. */
@@ -16,7 +18,7 @@ export function envOverrides(profile: SuiteProfile) {
   return {
     ...profile,
     numRuns: Number(process.env.CALSYNC_CONVERGENCE_RUNS ?? profile.numRuns),
-    seed: seed === undefined ? undefined : Number(seed),
+    seed: seed === undefined ? profile.seed : Number(seed),
     path: process.env.CALSYNC_CONVERGENCE_PATH,
     series: process.env.CALSYNC_CONVERGENCE_SERIES === '1',
   };
