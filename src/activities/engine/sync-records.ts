@@ -91,26 +91,7 @@ async function readAndPlan(ctx: TenantSyncContext, ref: RecordRef): Promise<Plan
   const observation =
     read.observation.state === 'present' ? { ...read.observation, recordId: ref.recordId } : read.observation;
   const observations: Record<string, Observation> = { [key]: observation };
-  let planned = plan(stored.link, observations, ctx.policy);
-  // Before overwriting or deleting other replicas, read them too: a concurrent edit there must be
-  // merged field by field (and audited as a conflict), never silently overwritten (DESIGN.md §4.3).
-  const targets = planned.actions.filter(
-    (a): a is WriteAction =>
-      (a.type === 'update-fields' || a.type === 'delete') && a.replica !== key && !(a.replica in observations)
-  );
-  if (targets.length > 0) {
-    for (const target of targets) {
-      const recordId = stored.link.replicas[target.replica]?.recordId;
-      const targetIo = ctx.io[target.side];
-      const targetOwner = ctx.owners.get(target.userId ?? ref.userId);
-      if (!recordId || !targetIo || !targetOwner) continue;
-      const seen = await targetIo.read(targetOwner, recordId, projectionContext(ctx, targetOwner));
-      observations[target.replica] =
-        seen.observation.state === 'present' ? { ...seen.observation, recordId } : seen.observation;
-    }
-    planned = plan(stored.link, observations, ctx.policy);
-  }
-  return { ref, readAt, stored, plan: planned };
+  return { ref, readAt, stored, plan: plan(stored.link, observations, ctx.policy) };
 }
 
 /** Applies one write; returns the replica as it is afterwards (undefined once deleted). */
