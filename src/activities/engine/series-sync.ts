@@ -14,6 +14,7 @@ import { enrichFromGraph } from './outlook-replica-enrich';
 import type { ReplicaOwner } from './replica-io';
 import { isoInstant } from './shared-replica-errors';
 import type { TenantSyncContext } from './sync-records';
+import { writeReplica } from './write-replica';
 
 /**
  * The series engine (DESIGN.md §2, recurring events): an Outlook series becomes one record per
@@ -164,27 +165,15 @@ export interface SeriesRunInput {
   targets: readonly SeriesTarget[];
 }
 
+/** A series plan's write; responses belong to the series' Outlook copy, so an occurrence never answers. */
 async function execute(ctx: TenantSyncContext, link: Link, action: WriteAction, owner: ReplicaOwner) {
   const io = ctx.io[action.side];
   if (!io) throw new Error(`no ${action.side} connection for ${action.replica}`);
-  const recordId = action.recordId ?? link.replicas[action.replica]?.recordId;
-  switch (action.type) {
-    case 'create': {
-      const written = await io.create(owner, action, { itemId: link.itemId, kind: 'occurrence' });
-      return { recordId: written.recordId, version: written.version };
-    }
-    case 'update-fields': {
-      if (!recordId) throw new Error(`update of ${action.replica} without a record id`);
-      const written = await io.update(owner, action, recordId);
-      return { recordId, version: written.version };
-    }
-    case 'delete':
-      if (recordId) await io.remove(owner, action, recordId);
-      return undefined;
-    case 'rsvp':
-      // Responses belong to the series' Outlook copy; an occurrence's target never answers.
-      return recordId ? { recordId, version: undefined } : undefined;
+  if (action.type === 'rsvp') {
+    const recordId = action.recordId ?? link.replicas[action.replica]?.recordId;
+    return recordId ? { recordId, version: undefined } : undefined;
   }
+  return writeReplica(io, owner, link, action, 'occurrence');
 }
 
 async function audit(ctx: TenantSyncContext, userId: string, itemId: string, action: PlanAction): Promise<void> {

@@ -12,6 +12,7 @@ import { ProviderError } from '../../providers/provider-error';
 import type { AuditLog } from '../../store/audit';
 import { type ItemStore, StaleItemError, type StoredItem } from '../../store/items';
 import type { ReadResult, ReplicaIO, ReplicaOwner } from './replica-io';
+import { writeReplica } from './write-replica';
 
 /** One record that changed (or may have): which side, whose, and its id there. */
 export interface RecordRef {
@@ -99,25 +100,7 @@ async function execute(ctx: TenantSyncContext, link: Link, action: WriteAction, 
   const io = ctx.io[action.side];
   const owner = ctx.owners.get(action.userId ?? fallbackOwner);
   if (!io || !owner) throw new Error(`no ${action.side} connection or user for ${action.replica}`);
-  const recordId = action.recordId ?? link.replicas[action.replica]?.recordId;
-  switch (action.type) {
-    case 'create': {
-      const written = await io.create(owner, action, { itemId: link.itemId, kind: link.kind });
-      return { recordId: written.recordId, version: written.version };
-    }
-    case 'update-fields': {
-      if (!recordId) throw new Error(`update of ${action.replica} without a record id`);
-      const written = await io.update(owner, action, recordId);
-      return { recordId, version: written.version };
-    }
-    case 'delete':
-      if (recordId) await io.remove(owner, action, recordId);
-      return undefined;
-    case 'rsvp':
-      if (!recordId || !io.respond) throw new Error(`rsvp on ${action.replica} is not possible`);
-      await io.respond(owner, action, recordId);
-      return { recordId, version: undefined };
-  }
+  return writeReplica(io, owner, link, action, link.kind);
 }
 
 /** The link after the plan's writes: the planner's link, with the record ids the writes produced. */
