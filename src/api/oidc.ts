@@ -1,4 +1,4 @@
-import type * as Jose from 'jose';
+import { createRemoteJWKSet, type JWTPayload, jwtVerify } from 'jose';
 import type { ApiRole } from '../store/api-keys';
 
 export interface OidcOptions {
@@ -38,15 +38,11 @@ export const looksLikeJwt = (token: string): boolean => /^[A-Za-z0-9_-]+\.[A-Za-
  * (may use the codec endpoint).
  */
 export function createOidcVerifier(options: OidcOptions): (token: string) => Promise<OidcIdentity> {
-  // jose is ESM-only. Node ≥ 20.19 loads it through require(); loading it only when OIDC is
-  // configured keeps it out of processes (and Jest suites) that never validate a JWT.
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const jose = require('jose') as typeof Jose;
-  const jwks = jose.createRemoteJWKSet(new URL(options.jwksUrl), { cooldownDuration: 30_000, cacheMaxAge: 600_000 });
+  const jwks = createRemoteJWKSet(new URL(options.jwksUrl), { cooldownDuration: 30_000, cacheMaxAge: 600_000 });
   return async (token) => {
-    let payload: Jose.JWTPayload;
+    let payload: JWTPayload;
     try {
-      ({ payload } = await jose.jwtVerify(token, jwks, {
+      ({ payload } = await jwtVerify(token, jwks, {
         issuer: options.issuer,
         audience: options.audience,
         requiredClaims: ['exp', 'sub'],

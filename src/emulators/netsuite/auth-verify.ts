@@ -1,5 +1,6 @@
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
-import { decodeJws, publicKeyFrom, verifyJws } from '../../providers/netsuite/jws';
+import { compactVerify, decodeProtectedHeader } from 'jose';
+import { JWS_ALGORITHMS, publicKeyFrom } from '../../providers/netsuite/jws';
 import { type EmulatedAccount } from './account';
 import { invalidLogin } from './errors';
 
@@ -87,7 +88,11 @@ export interface TokenOutcome {
  * The client-credentials grant: verifies the JWT assertion against the public key registered for
  * its certificate id (kid) and client id (iss), its audience, lifetime and algorithm.
  */
-export function issueToken(account: EmulatedAccount, form: URLSearchParams, tokenUrl: string): TokenOutcome {
+export async function issueToken(
+  account: EmulatedAccount,
+  form: URLSearchParams,
+  tokenUrl: string
+): Promise<TokenOutcome> {
   const fail = (status: number, error: string, description: string): TokenOutcome => ({
     status,
     body: { error, error_description: description },
@@ -98,9 +103,9 @@ export function issueToken(account: EmulatedAccount, form: URLSearchParams, toke
     return fail(400, 'invalid_request', 'client_assertion_type must be jwt-bearer');
   }
   const assertion = form.get('client_assertion') ?? '';
-  let header: Record<string, unknown>;
+  let header: { kid?: string };
   try {
-    header = decodeJws(assertion).header;
+    header = decodeProtectedHeader(assertion);
   } catch {
     return fail(400, 'invalid_request', 'client_assertion is not a JWT');
   }
@@ -111,7 +116,9 @@ export function issueToken(account: EmulatedAccount, form: URLSearchParams, toke
     const key = publicKeyFrom(
       registration.publicKeyPem ? { pem: registration.publicKeyPem } : { jwk: registration.publicKeyJwk! }
     );
-    payload = verifyJws(assertion, key).payload;
+    // Signature and algorithm only: the claims are checked below against the emulator's own clock.
+    const verified = await compactVerify(assertion, key, { algorithms: [...JWS_ALGORITHMS] });
+    payload = parsePayload(verified.payload);
   } catch {
     return fail(401, 'invalid_client', 'assertion signature does not verify');
   }
@@ -134,4 +141,10 @@ export function issueToken(account: EmulatedAccount, form: URLSearchParams, toke
     expiresAt: account.now() + TOKEN_LIFETIME_S * 1000,
   });
   return { status: 200, body: { access_token: token, expires_in: TOKEN_LIFETIME_S, token_type: 'Bearer' } };
+}
+
+function parsePayload(bytes: Uint8Array): Record<string, unknown> {
+  const value: unknown = JSON.parse(Buffer.from(bytes).toString('utf8'));
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new Error('payload is not an object');
+  return value as Record<string, unknown>;
 }

@@ -147,8 +147,8 @@ export function buildServer(deps: {
 
   app.post(
     `${base}${TOKEN_PATH}`,
-    handle('token', ({ account, req, origin: o }) => {
-      const outcome = issueToken(
+    handle('token', async ({ account, req, origin: o }) => {
+      const outcome = await issueToken(
         account,
         new URLSearchParams(typeof req.body === 'string' ? req.body : ''),
         `${o}${accountPrefix(req)}${TOKEN_PATH}`

@@ -3,7 +3,8 @@ import { type JsonWebKey } from 'node:crypto';
 import { type AxiosInstance } from 'axios';
 import { type NetSuiteAuth } from './auth';
 import { invalidResponse, netSuiteError, networkError } from './errors';
-import { type JwsAlgorithm, privateKeyFrom, signJws } from './jws';
+import { SignJWT } from 'jose';
+import { type JwsAlgorithm, privateKeyFrom } from './jws';
 import { tokenResponseSchema } from './schemas';
 
 export interface M2MCredentials {
@@ -47,12 +48,14 @@ export function m2mAuth(
 
   const fetchToken = async (): Promise<string> => {
     const iat = Math.floor(now() / 1000);
-    const assertion = signJws(
-      credentials.algorithm,
-      { typ: 'JWT', kid: credentials.certificateId },
-      { iss: credentials.clientId, scope, aud: tokenUrl, iat, exp: iat + ASSERTION_LIFETIME_S, jti: randomUUID() },
-      key
-    );
+    const assertion = await new SignJWT({ scope })
+      .setProtectedHeader({ alg: credentials.algorithm, typ: 'JWT', kid: credentials.certificateId })
+      .setIssuer(credentials.clientId)
+      .setAudience(tokenUrl)
+      .setIssuedAt(iat)
+      .setExpirationTime(iat + ASSERTION_LIFETIME_S)
+      .setJti(randomUUID())
+      .sign(key);
     const form = new URLSearchParams({
       grant_type: 'client_credentials',
       client_assertion_type: 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer',

@@ -1,7 +1,8 @@
 import { createHmac, generateKeyPairSync, sign } from 'node:crypto';
 import axios from 'axios';
 import OAuth from 'oauth-1.0a';
-import { privateKeyFrom, signJws } from '../../../src/providers/netsuite/jws';
+import { SignJWT } from 'jose';
+import { privateKeyFrom } from '../../../src/providers/netsuite/jws';
 import { ProviderError } from '../../../src/providers/provider-error';
 import { type NetSuiteHarness, startHarness } from './netsuite-harness';
 
@@ -140,12 +141,15 @@ describe('OAuth 2.0 machine-to-machine', () => {
   it('answers 401 INVALID_LOGIN to a bearer token once its 3600 s are over', async () => {
     const tokenUrl = `${h.emulator.baseUrl}/services/rest/auth/oauth2/v1/token`;
     const iat = Math.floor(h.emulator.now() / 1000);
-    const assertion = signJws(
-      'ES256',
-      { typ: 'JWT', kid: 'cert-1' },
-      { iss: 'calsync-client', scope: 'rest_webservices', aud: tokenUrl, iat, exp: iat + 300 },
-      privateKeyFrom({ pem: h.m2mKeys.privateKeyPem })
-    );
+    const assertion = await new SignJWT({
+      iss: 'calsync-client',
+      scope: 'rest_webservices',
+      aud: tokenUrl,
+      iat,
+      exp: iat + 300,
+    })
+      .setProtectedHeader({ alg: 'ES256', typ: 'JWT', kid: 'cert-1' })
+      .sign(privateKeyFrom({ pem: h.m2mKeys.privateKeyPem }));
     const form = new URLSearchParams({
       grant_type: 'client_credentials',
       client_assertion_type: 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer',
