@@ -2,6 +2,11 @@ import type { Pool } from 'pg';
 import { AutotaskClient } from '../providers/autotask';
 import { createGraphClient, type GraphClient } from '../providers/graph';
 import { createNetSuiteClient, type NetSuiteClient } from '../providers/netsuite/netsuite-client';
+import { autotaskBudgetScope } from '../providers/autotask/gate-keys';
+import type { BudgetSource } from '../providers/autotask/budget-metric';
+import type { CallObserver } from '../providers/call-observer';
+import type { ProviderName } from '../providers/provider-error';
+import { countProviderCall } from '../observability/metrics';
 import { autotaskGate, PostgresCallGate } from '../store/provider-gate';
 import type { TenantStore } from '../store/tenants';
 
@@ -16,8 +21,10 @@ export interface TenantConnectors {
  * the worker (credentials never travel through workflow inputs, DESIGN.md §4.8). Clients are cached
  * per tenant so that their token caches and call gates are shared by all activities.
  */
-export class ConnectorRegistry {
+export class ConnectorRegistry implements BudgetSource {
   private readonly cache = new Map<string, Promise<TenantConnectors>>();
+  /** The Autotask gate of each tenant, by budget scope (what the budget gauge reads). */
+  private readonly autotaskGates = new Map<string, PostgresCallGate>();
 
   /** With a pool, provider limits are enforced across every worker (PostgreSQL gates, ADR 0002). */
   constructor(
@@ -34,6 +41,16 @@ export class ConnectorRegistry {
       entry.catch(() => this.cache.delete(tenantId));
     }
     return entry;
+  }
+
+  /** The tenants whose Autotask budget this worker spends (label of the budget gauge). */
+  autotaskTenants(): string[] {
+    return [...this.autotaskGates.keys()].map((scope) => scope.slice(autotaskBudgetScope('').length));
+  }
+
+  /** Requests left in an Autotask budget scope this hour (the gauge reads it at each scrape). */
+  async remaining(scope: string): Promise<number> {
+    return (await this.autotaskGates.get(scope)?.remaining(scope)) ?? Number.NaN;
   }
 
   /** Forgets a tenant's clients, e.g. after its credentials changed. */
@@ -56,6 +73,7 @@ export class ConnectorRegistry {
         loginHost: graph.loginHost,
         graphBaseUrl: graph.graphBaseUrl,
         scope: graph.scope,
+        onCall: countCalls('graph'),
       });
     }
     if (netsuite && secrets.netsuite) {
@@ -76,6 +94,7 @@ export class ConnectorRegistry {
         baseUrl: netsuite.restBaseUrl,
         restletUrl: netsuite.restletUrl,
         concurrency: netsuite.concurrencyLimit,
+        onCall: countCalls('netsuite'),
         ...(this.pool
           ? {
               gate: new PostgresCallGate({
@@ -88,18 +107,28 @@ export class ConnectorRegistry {
       });
     }
     if (autotask && secrets.autotask) {
+      const gate = this.pool
+        ? autotaskGate({ pool: this.pool, sharePercent: Math.round(autotask.hourlyBudgetShare * 100) })
+        : undefined;
+      if (gate) this.autotaskGates.set(autotaskBudgetScope(tenantId), gate);
       result.autotask = new AutotaskClient({
         credentials: {
           userName: autotask.username,
           secret: secrets.autotask.secret,
           integrationCode: secrets.autotask.integrationCode,
         },
+        // Gate keys and the budget are per tenant: every worker of the tenant shares them.
+        databaseId: tenantId,
         zoneLookupUrl: autotask.zoneDiscoveryUrl,
-        ...(this.pool
-          ? { gate: autotaskGate({ pool: this.pool, sharePercent: Math.round(autotask.hourlyBudgetShare * 100) }) }
-          : {}),
+        onCall: countCalls('autotask'),
+        ...(gate ? { gate } : {}),
       });
     }
     return result;
   }
 }
+
+const countCalls =
+  (provider: ProviderName): CallObserver =>
+  (operation, outcome) =>
+    countProviderCall(provider, operation, outcome);

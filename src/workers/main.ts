@@ -2,9 +2,11 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { DefaultLogger, NativeConnection, Runtime, type LogLevel } from '@temporalio/worker';
-import { buildActivities } from '../activities/build';
+import { buildActivitiesWithContext } from '../activities/build';
 import { createDataConverter } from '../codec/data-converter';
+import { metricsRegistry } from '../observability/metrics';
 import { startWorkerMetrics } from '../observability/worker-metrics';
+import { registerAutotaskBudgetGauge } from '../providers/autotask/budget-metric';
 import { loadConfig } from '../config';
 import { createLogger } from '../logger';
 import { createPool } from '../store/db';
@@ -30,15 +32,22 @@ async function main(): Promise<void> {
   }
   const pool = createPool(config.DATABASE_URL);
   const connection = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS });
+  const { activities, context } = buildActivitiesWithContext({
+    pool,
+    box: new SecretBox(config.CALSYNC_SECRETS_KEYS),
+    publicBaseUrl: config.PUBLIC_BASE_URL,
+  });
+  // calsync_autotask_budget_remaining{database=<tenant>} for the tenants this worker has served.
+  registerAutotaskBudgetGauge({
+    registry: metricsRegistry,
+    source: context.connectors,
+    databaseIds: () => context.connectors.autotaskTenants(),
+  });
   const worker = await createSyncWorker({
     connection,
     namespace: config.TEMPORAL_NAMESPACE,
     taskQueue: config.TEMPORAL_TASK_QUEUE,
-    activities: buildActivities({
-      pool,
-      box: new SecretBox(config.CALSYNC_SECRETS_KEYS),
-      publicBaseUrl: config.PUBLIC_BASE_URL,
-    }),
+    activities,
     dataConverter: createDataConverter(config.CALSYNC_CODEC_KEYS),
     ...(bundlePath ? { workflowBundle: { codePath: bundlePath } } : {}),
   });

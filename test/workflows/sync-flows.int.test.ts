@@ -1,3 +1,4 @@
+import { metricsRegistry } from '../../src/observability/metrics';
 import { SecretBox } from '../../src/store/secret-box';
 import { eventually } from '../support/eventually';
 import { type SyncStack, startSyncStack } from '../support/sync-stack';
@@ -131,6 +132,37 @@ describe('sync flows between Outlook, NetSuite and Autotask', () => {
     expect(encodings.length).toBeGreaterThan(10);
     expect(new Set(encodings)).toEqual(new Set(['binary/encrypted']));
   });
+
+  it('counts provider calls by provider, operation and outcome, failures by their provider code', async () => {
+    // The next NetSuite write is refused once, as an account at its concurrency limit refuses it.
+    stack.sandbox.netsuite.faults.inject({
+      method: 'PUT',
+      path: /calendarEvent/,
+      status: 429,
+      code: 'CONCURRENCY_LIMIT_EXCEEDED',
+      retryAfterSeconds: 1,
+    });
+    stack.sandbox.graph.userSide.createEvent(mailbox(), {
+      subject: 'Metered meeting',
+      start: '2026-12-14T09:00:00',
+      end: '2026-12-14T10:00:00',
+      timeZone: 'UTC',
+    });
+    await eventually('the event in NetSuite after the retry', () => inNetSuite('Metered meeting'));
+    const lines = (await metricsRegistry.getSingleMetricAsString('calsync_provider_calls_total')).split('\n');
+    const count = (provider: string, outcome: string) =>
+      lines
+        .filter((l) => l.includes(`provider="${provider}"`) && l.includes(`outcome="${outcome}"`))
+        .reduce((sum, l) => sum + Number(l.split(' ').pop()), 0);
+    expect(count('graph', 'ok')).toBeGreaterThan(0);
+    expect(count('netsuite', 'ok')).toBeGreaterThan(0);
+    expect(count('autotask', 'ok')).toBeGreaterThan(0);
+    expect(count('netsuite', 'CONCURRENCY_LIMIT_EXCEEDED')).toBeGreaterThanOrEqual(1);
+    // Operations are names, never URLs with ids in them.
+    expect(lines.filter((l) => l.startsWith('calsync_provider_calls_total{')).every((l) => !l.includes('/'))).toBe(
+      true
+    );
+  }, 90_000);
 
   it('sync never made a provider email anyone', () => {
     expect(stack.sandbox.graph.sentMail).toEqual([]);

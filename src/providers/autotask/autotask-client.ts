@@ -1,5 +1,6 @@
 import { type z } from 'zod';
 import { type CallGate, inProcessGate } from '../call-gate';
+import type { CallObserver } from '../call-observer';
 import { formatAutotaskInstant } from './datetime';
 import { invalidRequest, invalidResponse, isAutotaskError } from './errors';
 import {
@@ -47,6 +48,8 @@ export interface AutotaskClientOptions {
   timeoutMs?: number;
   impersonationResourceId?: number;
   legacyTls?: boolean;
+  /** Hears every call and its outcome (metrics). */
+  onCall?: CallObserver;
 }
 
 export interface NewAppointment {
@@ -93,6 +96,7 @@ export class AutotaskClient {
       timeoutMs: options.timeoutMs,
       impersonationResourceId: options.impersonationResourceId,
       legacyTls: options.legacyTls,
+      onCall: options.onCall,
     });
   }
 

@@ -3,6 +3,7 @@ import { constants as cryptoConstants } from 'node:crypto';
 import axios, { type AxiosInstance, type AxiosResponse } from 'axios';
 import { z } from 'zod';
 import { type CallGate } from '../call-gate';
+import { type CallObserver, observed } from '../call-observer';
 import { ProviderError } from '../provider-error';
 import { classifyHttpFailure, invalidResponse, networkFailure } from './errors';
 import { type AutotaskEntity } from './query';
@@ -32,6 +33,8 @@ export interface TransportOptions {
   impersonationResourceId?: number;
   /** Autotask's IIS hosts may need legacy TLS renegotiation from Node; opt in when they do. */
   legacyTls?: boolean;
+  /** Hears every call and its outcome (metrics). */
+  onCall?: CallObserver;
 }
 
 export type HttpMethod = 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
@@ -92,7 +95,11 @@ export class AutotaskTransport {
     }
   }
 
-  private async sendIn<S extends z.ZodType>(zone: Zone, call: Call<S>): Promise<z.output<S> | null> {
+  private sendIn<S extends z.ZodType>(zone: Zone, call: Call<S>): Promise<z.output<S> | null> {
+    return observed(this.options.onCall, call.operation, () => this.exchangeIn(zone, call));
+  }
+
+  private async exchangeIn<S extends z.ZodType>(zone: Zone, call: Call<S>): Promise<z.output<S> | null> {
     const url = this.resolveUrl(zone, call);
     const response = await this.options.gate.run(this.gateKey(call.endpoint), () => this.exchange(call, url));
     if (call.notFoundAsNull && response.status === 404) return null;

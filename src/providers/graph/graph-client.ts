@@ -96,7 +96,7 @@ export interface GraphClientDependencies {
 export function createGraphClient(options: GraphClientOptions, deps: GraphClientDependencies = {}): GraphClient {
   const resolved = resolveGraphOptions(options);
   const tokens = deps.tokens ?? msalTokenSource(resolved);
-  const transport = createTransport(resolved, tokens, options.gate);
+  const transport = createTransport(resolved, tokens, options.gate, options.onCall);
   const warn = options.onWarning ?? (() => undefined);
   const now = deps.now ?? Date.now;
   return {

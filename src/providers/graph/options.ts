@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { CallGate } from '../call-gate';
+import type { CallObserver } from '../call-observer';
 
 /**
  * How to reach one tenant's Graph: the app registration, and the cloud (login host, Graph base URL
@@ -50,6 +51,8 @@ export interface GraphClientOptions extends GraphClientSettings {
   gate?: CallGate;
   /** Receives mapping and protocol warnings (e.g. an unmappable time zone). */
   onWarning?: (message: string) => void;
+  /** Hears every call and its outcome (metrics). */
+  onCall?: CallObserver;
 }
 
 export interface ResolvedGraphOptions {

@@ -6,6 +6,7 @@ import {
   type Middleware,
 } from '@microsoft/microsoft-graph-client';
 import { inProcessGate, type CallGate } from '../call-gate';
+import { type CallObserver, observed } from '../call-observer';
 import type { AccessTokenSource } from './auth';
 import { toProviderError } from './errors';
 import type { ResolvedGraphOptions } from './options';
@@ -74,7 +75,8 @@ export interface GraphTransport {
 export function createTransport(
   options: ResolvedGraphOptions,
   tokens: AccessTokenSource,
-  gate?: CallGate
+  gate?: CallGate,
+  onCall?: CallObserver
 ): GraphTransport {
   const base = new URL(options.graphBaseUrl);
   const version = base.pathname.replace(/^\/+|\/+$/g, '') || 'v1.0';
@@ -89,15 +91,17 @@ export function createTransport(
   return {
     options,
     call: (mailbox, operation, fn) =>
-      admit.run(`graph:${options.tenantId}:${mailbox.toLowerCase()}`, async () => {
-        try {
-          // Acquire first, so that a login failure surfaces as itself rather than wrapped by the SDK.
-          await tokens.getAccessToken();
-          return await fn(client);
-        } catch (err) {
-          throw toProviderError(err, operation);
-        }
-      }),
+      admit.run(`graph:${options.tenantId}:${mailbox.toLowerCase()}`, () =>
+        observed(onCall, operation, async () => {
+          try {
+            // Acquire first, so that a login failure surfaces as itself rather than wrapped by the SDK.
+            await tokens.getAccessToken();
+            return await fn(client);
+          } catch (err) {
+            throw toProviderError(err, operation);
+          }
+        })
+      ),
   };
 }
 

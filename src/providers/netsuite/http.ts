@@ -1,5 +1,6 @@
 import { type AxiosInstance } from 'axios';
 import { type CallGate } from '../call-gate';
+import { type CallObserver, observed } from '../call-observer';
 import { type NetSuiteAuth } from './auth';
 import { netSuiteError, networkError } from './errors';
 
@@ -43,6 +44,7 @@ export function createTransport(deps: {
   auth: NetSuiteAuth;
   gate: CallGate;
   gateKey: string;
+  onCall?: CallObserver;
 }): NetSuiteTransport {
   const attempt = async (request: NetSuiteRequest): Promise<NetSuiteResponse> => {
     const authorization = await deps.auth.authorize({ method: request.method, url: request.url });
@@ -66,19 +68,21 @@ export function createTransport(deps: {
 
   return {
     send: (request) =>
-      deps.gate.run(deps.gateKey, async () => {
-        let response = await attempt(request);
-        // A bearer token can be revoked or expire early: one fresh assertion, then give up.
-        if (response.status === 401 && deps.auth.invalidate()) response = await attempt(request);
-        if (response.status >= 400) {
-          throw netSuiteError(request.operation, {
-            status: response.status,
-            body: response.data,
-            retryAfter: response.headers['retry-after'],
-          });
-        }
-        return response;
-      }),
+      deps.gate.run(deps.gateKey, () =>
+        observed(deps.onCall, request.operation, async () => {
+          let response = await attempt(request);
+          // A bearer token can be revoked or expire early: one fresh assertion, then give up.
+          if (response.status === 401 && deps.auth.invalidate()) response = await attempt(request);
+          if (response.status >= 400) {
+            throw netSuiteError(request.operation, {
+              status: response.status,
+              body: response.data,
+              retryAfter: response.headers['retry-after'],
+            });
+          }
+          return response;
+        })
+      ),
   };
 }
 

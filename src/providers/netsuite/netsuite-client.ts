@@ -1,5 +1,6 @@
 import axios from 'axios';
 import { type CallGate, inProcessGate } from '../call-gate';
+import type { CallObserver } from '../call-observer';
 import { TOKEN_PATH, RESTLET_PATH, defaultRestBaseUrl, defaultRestletBaseUrl, normalizeAccountId } from './account-id';
 import { type M2MCredentials, m2mAuth } from './auth-m2m';
 import { type TbaCredentials, tbaAuth } from './auth-tba';
@@ -28,6 +29,8 @@ export interface NetSuiteClientOptions {
    * the default only holds within this process.
    */
   gate?: CallGate;
+  /** Hears every call and its outcome (metrics). */
+  onCall?: CallObserver;
   /** Concurrency of the default in-process gate (NetSuite's smallest account limit is 5). */
   concurrency?: number;
   timeoutMs?: number;
@@ -71,7 +74,7 @@ export function createNetSuiteClient(options: NetSuiteClientOptions): NetSuiteCl
       ? m2mAuth(http, `${baseUrl}${TOKEN_PATH}`, options.auth, now)
       : tbaAuth(options.accountId, options.auth);
   const gate = options.gate ?? inProcessGate(options.concurrency ?? 5);
-  const transport = createTransport({ http, auth, gate, gateKey: `netsuite:${account.realm}` });
+  const transport = createTransport({ http, auth, gate, gateKey: `netsuite:${account.realm}`, onCall: options.onCall });
   const sql = suiteQl(transport, baseUrl, options.suiteQl);
   const events = calendarEventApi(transport, baseUrl);
   const changes = changeDetection(sql, { overlapMinutes: options.pollOverlapMinutes });
