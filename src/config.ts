@@ -105,6 +105,10 @@ export const configSchema = z
 
     /** Default poll interval of a user's sync loop when no push notification arrives. */
     SYNC_POLL_INTERVAL_MS: z.coerce.number().int().min(200).default(15_000),
+    /** The fallback poll while a Graph subscription is live (notifications carry the changes). */
+    SYNC_SUBSCRIBED_POLL_INTERVAL_MS: z.coerce.number().int().min(200).default(300_000),
+    /** How often tenant pollers scan NetSuite and Autotask for deleted records (no push tells us). */
+    SYNC_DELETION_SCAN_INTERVAL_MS: z.coerce.number().int().min(1_000).default(600_000),
     /** Log every emulator request (sandbox debugging). */
     EMULATOR_LOG_REQUESTS: boolish.default(false),
   })

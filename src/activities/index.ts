@@ -1,4 +1,5 @@
 import { type ActivityContext, type UserRef } from './context';
+import { scanDeletions } from './deletion-scan';
 import { withFailureMapping } from './failures';
 import { type EnsureSubscriptionInput, ensureSubscription, removeSubscriptions } from './subscription-activities';
 import {
@@ -18,6 +19,7 @@ export function createActivities(ctx: ActivityContext) {
     syncHinted: (input: HintedInput) => syncHinted(ctx, input),
     pollNetSuite: (input: { tenantId: string }) => pollNetSuite(ctx, input),
     pollAutotask: (input: { tenantId: string }) => pollAutotask(ctx, input),
+    scanDeletions: (input: { tenantId: string; provider: 'netsuite' | 'autotask' }) => scanDeletions(ctx, input),
     ensureSubscription: (input: EnsureSubscriptionInput) => ensureSubscription(ctx, input),
     removeSubscriptions: (input: UserRef) => removeSubscriptions(ctx, input),
     syncOutlookSeries: (input: SeriesSyncInput) => syncOutlookSeries(ctx, input),

@@ -23,7 +23,12 @@ export function apiDepsFromConfig(config: Config, runtime: { temporal: Client; p
     ...runtime,
     users: new UserStore(runtime.pool),
     taskQueue: config.TEMPORAL_TASK_QUEUE,
-    syncSettings: { pollIntervalMs: config.SYNC_POLL_INTERVAL_MS, maxHistoryEvents: 2000 },
+    syncSettings: {
+      pollIntervalMs: config.SYNC_POLL_INTERVAL_MS,
+      subscribedPollIntervalMs: config.SYNC_SUBSCRIBED_POLL_INTERVAL_MS,
+      deletionScanIntervalMs: config.SYNC_DELETION_SCAN_INTERVAL_MS,
+      maxHistoryEvents: 2000,
+    },
     secretBox: config.CALSYNC_SECRETS_KEYS ? new SecretBox(config.CALSYNC_SECRETS_KEYS) : undefined,
     bootstrapAdminKey: config.CALSYNC_BOOTSTRAP_ADMIN_KEY,
     oidc:

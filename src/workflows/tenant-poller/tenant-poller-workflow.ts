@@ -21,7 +21,13 @@ export interface TenantPollerInput {
   intervalMs: number;
   /** Rounds in a row in which no synced user was there to tell; the poller ends after a few. */
   idleRounds?: number;
+  /** How often to scan for records deleted on the provider (default 10 minutes). */
+  deletionScanIntervalMs?: number;
+  /** When the last deletion scan ran (epoch ms), carried across continue-as-new. */
+  lastScanAt?: number;
 }
+
+const DEFAULT_SCAN_INTERVAL_MS = 600_000;
 
 const MAX_IDLE_ROUNDS = 20;
 const ROUNDS_PER_RUN = 500;
@@ -29,14 +35,25 @@ const ROUNDS_PER_RUN = 500;
 /**
  * Reads everything that changed on a provider without push (Autotask always; NetSuite without the
  * SuiteScript bundle) once per tenant, and tells each affected user's workflow which records to
- * look at. The provider budget is spent per tenant, not per user (DESIGN.md §5).
+ * look at, and now and then scans for records deleted there. The provider budget is spent per
+ * tenant, not per user (DESIGN.md §5).
  */
 export async function tenantPoller(input: TenantPollerInput): Promise<void> {
   let idle = input.idleRounds ?? 0;
+  // The first scan comes one interval after the poller started, not at once: a fresh link set has
+  // nothing deleted yet, and every user start would otherwise cost a scan.
+  let lastScanAt = input.lastScanAt ?? Date.now();
+  const scanEvery = input.deletionScanIntervalMs ?? DEFAULT_SCAN_INTERVAL_MS;
   for (let round = 0; round < ROUNDS_PER_RUN; round++) {
     const poll = input.provider === 'netsuite' ? activities.pollNetSuite : activities.pollAutotask;
     const { connected, affected } = await poll({ tenantId: input.tenantId });
     if (!connected) return;
+    if (Date.now() - lastScanAt >= scanEvery) {
+      // Deletions leave no trace in a "modified since" query: compare the linked ids with the provider's.
+      const scanned = await activities.scanDeletions({ tenantId: input.tenantId, provider: input.provider });
+      lastScanAt = Date.now();
+      affected.push(...scanned.affected);
+    }
     let told = 0;
     for (const { userId, recordIds } of affected) {
       try {
@@ -55,5 +72,5 @@ export async function tenantPoller(input: TenantPollerInput): Promise<void> {
     if (workflowInfo().continueAsNewSuggested) break;
     await sleep(input.intervalMs);
   }
-  await continueAsNew<typeof tenantPoller>({ ...input, idleRounds: idle });
+  await continueAsNew<typeof tenantPoller>({ ...input, idleRounds: idle, lastScanAt });
 }

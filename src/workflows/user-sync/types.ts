@@ -30,6 +30,13 @@ export interface UserSyncSettings {
   tenantPollIntervalMs?: number;
   /** Renew the Graph subscription when it expires within this (default one hour). */
   subscriptionRenewalMarginMs?: number;
+  /**
+   * While a Graph subscription is live, notifications bring the changes and the fallback poll only
+   * catches lost ones: it runs this often (default: `pollIntervalMs`).
+   */
+  subscribedPollIntervalMs?: number;
+  /** Tenant pollers look for records deleted on their provider this often (default 10 minutes). */
+  deletionScanIntervalMs?: number;
 }
 
 export interface SyncCounts {

@@ -135,8 +135,8 @@ class UserSync {
 
   /** How long to wait at most: the poll interval, or less when the subscription must be renewed. */
   private waitMs(): number {
-    const poll = this.input.settings.pollIntervalMs;
-    if (this.subscriptionExpiresAt === undefined) return poll;
+    if (this.subscriptionExpiresAt === undefined) return this.input.settings.pollIntervalMs;
+    const poll = this.input.settings.subscribedPollIntervalMs ?? this.input.settings.pollIntervalMs;
     return Math.max(1000, Math.min(poll, this.subscriptionExpiresAt - this.renewalMargin() - Date.now()));
   }
 
@@ -323,6 +323,7 @@ async function ensureTenantPollers(input: UserSyncInput): Promise<void> {
             tenantId: input.tenantId,
             provider,
             intervalMs: input.settings.tenantPollIntervalMs ?? input.settings.pollIntervalMs,
+            deletionScanIntervalMs: input.settings.deletionScanIntervalMs,
           },
         ],
         // The poller serves every user of the tenant: it outlives this user's run.
