@@ -22,10 +22,16 @@ const opts = {
   durationS: Number(flag('duration', '300')),
   latencyMs: Number(flag('latency', '80')),
   pollMs: Number(flag('poll-ms', '1000')),
+  /** Graph subscriptions and the NetSuite push, as in production; `--no-push` polls only. */
+  push: !has('no-push'),
+  /** The users' fallback poll while their Graph subscription is live. */
+  subscribedPollMs: Number(flag('subscribed-poll-ms', '60000')),
   itemsPerUser: Number(flag('items', '3')),
   idleUsers: has('skip-idle') ? [] : flag('idle-users', '10000').split(',').map(Number),
   idleSeconds: Number(flag('idle-seconds', '120')),
   idlePollMs: Number(flag('idle-poll-ms', '15000')),
+  /** Idle users' fallback poll while subscribed (production default SYNC_SUBSCRIBED_POLL_INTERVAL_MS). */
+  idleSubscribedPollMs: Number(flag('idle-subscribed-poll-ms', '300000')),
   probeKinds: ['outlook', 'netsuite', 'autotask'] as ('outlook' | 'netsuite' | 'autotask')[],
   out: flag('out', path.resolve(__dirname, '..', 'BENCHMARKS.md')),
 };
@@ -74,10 +80,24 @@ async function historyTotals(
   return { events, workflowTasks, executions };
 }
 
+async function waitForApi(url: string): Promise<void> {
+  for (let i = 0; i < 600; i++) {
+    const ok = await fetch(`${url}/readyz`).then(
+      (r) => r.ok,
+      () => false
+    );
+    if (ok) return;
+    await sleep(100);
+  }
+  throw new Error(`the API at ${url} did not become ready`);
+}
+
 async function main(): Promise<void> {
-  const stack = await startBenchStack({ latencyMs: opts.latencyMs, log });
+  const stack = await startBenchStack({ latencyMs: opts.latencyMs, log, push: opts.push });
+  // The API first: creating a Graph subscription validates its webhook URL.
+  const api = stack.startApi();
+  await waitForApi(stack.apiUrl);
   const worker = stack.startWorker();
-  const api = await stack.startApi();
   const rssSamples: { worker: number[]; api: number[] } = { worker: [], api: [] };
   const sampler = setInterval(() => {
     const w = processStats(worker.pid);
@@ -138,7 +158,9 @@ async function loadPhase(stack: BenchStack, report: Report, workerPid: number | 
   log(`${users.length} users with ${items.length} events; starting their sync (poll ${opts.pollMs} ms)`);
   const startAt = Date.now();
   for (let i = 0; i < users.length; i += 20) {
-    await Promise.all(users.slice(i, i + 20).map((u) => stack.startSync(u, opts.pollMs, opts.pollMs)));
+    await Promise.all(
+      users.slice(i, i + 20).map((u) => stack.startSync(u, opts.pollMs, opts.pollMs, opts.subscribedPollMs))
+    );
   }
   // Wait until every event is linked on both other sides.
   const byTag = new Map(items.map((i) => [i.tag, i]));
@@ -429,6 +451,26 @@ async function loadPhase(stack: BenchStack, report: Report, workerPid: number | 
       else if (kind === 'netsuite') netsuite.userSide.editEvent(probeUser.employeeId, item.ids.netsuite!, { title });
       else autotask.userSide.updateAppointment(Number(item.ids.autotask), { title });
       await sleep(windowMs);
+      // Which calls the change cost (ids and e-mail addresses folded), for "where the calls go".
+      const shape = (method: string, url: string) =>
+        `${method} ${url
+          .split('?')[0]!
+          .replace(/\/users\/[^/]+/, '/users/:me')
+          .replace(/\/[0-9A-Za-z_=-]{12,}|\/\d+/g, '/:id')}`;
+      log(
+        `probe ${kind}: ` +
+          JSON.stringify({
+            graph: graph.requestLog
+              .filter((r) => r.mailbox === probeUser.mailbox.toLowerCase())
+              .slice(g0)
+              .map((r) => shape(r.method, r.url)),
+            netsuite: netsuite.requestLog.slice(n0).map((r) => shape(r.method, r.url)),
+            autotask: autotask.requestLog
+              .entries()
+              .slice(a0)
+              .map((r) => `${r.method} ${r.entity ?? ''} ${r.action ?? ''}`),
+          })
+      );
       const q = report.quiet;
       report.probes.push({
         kind,
@@ -473,7 +515,9 @@ async function idlePhase(stack: BenchStack, report: Report, workerPid: number | 
     fresh.push(u);
   }
   for (let i = 0; i < fresh.length; i += 50) {
-    await Promise.all(fresh.slice(i, i + 50).map((u) => stack.startSync(u, opts.idlePollMs, opts.idlePollMs)));
+    await Promise.all(
+      fresh.slice(i, i + 50).map((u) => stack.startSync(u, opts.idlePollMs, opts.idlePollMs, opts.idleSubscribedPollMs))
+    );
   }
   // Let every user's first pull and the pollers settle.
   const warm = Math.max(45_000, opts.idlePollMs * 2);

@@ -36,7 +36,16 @@ export interface BenchUser {
   resourceId: number;
 }
 
-export async function startBenchStack(options: { latencyMs: number; log: (line: string) => void }) {
+export async function startBenchStack(options: {
+  latencyMs: number;
+  log: (line: string) => void;
+  /**
+   * Push on (default): Graph change notifications (subscriptions to the API's webhook) and the
+   * NetSuite SuiteScript push, as in production. Off: polling only, for comparison.
+   */
+  push?: boolean;
+}) {
+  const push = options.push ?? true;
   const root = mkdtempSync(path.join(tmpdir(), 'calsync-bench-'));
   chmodSync(root, 0o755);
   const stops: (() => Promise<void>)[] = [];
@@ -75,6 +84,11 @@ export async function startBenchStack(options: { latencyMs: number; log: (line: 
 
   const graphApp = { tenantId: 'bench-directory', clientId: 'calsync-bench-app', clientSecret: 'bench-graph-secret' };
   graph.registerApp(graphApp);
+  // The API's address is fixed up front: Graph subscriptions and the NetSuite push point at it.
+  const apiPort = await freePort();
+  const apiUrl = `http://127.0.0.1:${apiPort}`;
+  const pushSecret = randomBytes(24).toString('base64url');
+  if (push) netsuite.configurePush({ url: `${apiUrl}/webhooks/netsuite/${TENANT}`, secret: pushSecret });
   const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
   const m2m = { clientId: 'calsync-bench-integration', certificateId: 'bench-cert-1' };
   netsuite.registerM2M({ ...m2m, publicKeyPem: publicKey.export({ type: 'spki', format: 'pem' }).toString() });
@@ -100,7 +114,7 @@ export async function startBenchStack(options: { latencyMs: number; log: (line: 
           ...m2m,
           algorithm: 'PS256',
           restBaseUrl: netsuite.baseUrl,
-          pushInstalled: false,
+          pushInstalled: push,
           concurrencyLimit: 20,
         },
         autotask: {
@@ -113,6 +127,7 @@ export async function startBenchStack(options: { latencyMs: number; log: (line: 
     {
       graph: { clientSecret: graphApp.clientSecret },
       netsuite: { privateKeyPem: privateKey.export({ type: 'pkcs8', format: 'pem' }).toString() },
+      ...(push ? { netsuitePush: { secret: pushSecret } } : {}),
       autotask: { secret: autotask.credentials.secret, integrationCode: autotask.credentials.integrationCode },
     }
   );
@@ -160,8 +175,12 @@ export async function startBenchStack(options: { latencyMs: number; log: (line: 
     temporalAddress: temporal.address,
     /** Direct provider clients for the baseline (same auth and transport as the worker's). */
     connectors: () => new ConnectorRegistry(tenants).forTenant(TENANT),
-    startWorker: () => spawnChild('src/workers/main.ts'),
-    startApi: async () => spawnChild('src/api/main.ts', { API_PORT: String(await freePort()), API_HOST: '127.0.0.1' }),
+    apiUrl,
+    push,
+    // Without PUBLIC_BASE_URL the worker makes no Graph subscriptions (polling only).
+    startWorker: () => spawnChild('src/workers/main.ts', push ? { PUBLIC_BASE_URL: apiUrl } : {}),
+    startApi: () =>
+      spawnChild('src/api/main.ts', { API_PORT: String(apiPort), API_HOST: '127.0.0.1', PUBLIC_BASE_URL: apiUrl }),
     /** Makes a person in all three systems (not yet synced). */
     addPerson(prefix = 'u'): BenchUser {
       counter += 1;
@@ -186,7 +205,12 @@ export async function startBenchStack(options: { latencyMs: number; log: (line: 
         policy: {},
       });
     },
-    async startSync(user: BenchUser, pollIntervalMs: number, tenantPollIntervalMs: number) {
+    async startSync(
+      user: BenchUser,
+      pollIntervalMs: number,
+      tenantPollIntervalMs: number,
+      subscribedPollIntervalMs = pollIntervalMs
+    ) {
       await client.workflow.start('userSync', {
         workflowId: userSyncWorkflowId(TENANT, user.userId),
         taskQueue,
@@ -194,7 +218,7 @@ export async function startBenchStack(options: { latencyMs: number; log: (line: 
           {
             tenantId: TENANT,
             userId: user.userId,
-            settings: { pollIntervalMs, tenantPollIntervalMs, maxHistoryEvents: 2000 },
+            settings: { pollIntervalMs, tenantPollIntervalMs, subscribedPollIntervalMs, maxHistoryEvents: 2000 },
           },
         ],
         workflowIdConflictPolicy: 'TERMINATE_EXISTING',

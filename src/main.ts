@@ -115,7 +115,14 @@ async function main(): Promise<void> {
   if (sandboxOn) {
     const certificate = await ensureDevCertificate(dataDir);
     caCerts = certificate.certPath;
-    sandbox = await startSandbox({ config, pool, box: new SecretBox(keys), certificate, dataDir });
+    sandbox = await startSandbox({
+      config,
+      pool,
+      box: new SecretBox(keys),
+      certificate,
+      dataDir,
+      publicBaseUrl: publicBaseUrl(config),
+    });
     stops.push({ name: 'emulators', stop: () => sandbox!.close() });
     say(`sandbox mode: emulators running, demo tenant ${sandbox.tenantId} with user ${sandbox.userId}`);
   }
@@ -128,7 +135,7 @@ async function main(): Promise<void> {
     CALSYNC_BOOTSTRAP_ADMIN_KEY: adminKey,
     CALSYNC_CODEC_KEYS: codecKeys(config, dataDir),
     // Graph calls our webhooks here; locally that is the API itself (the emulator runs beside it).
-    PUBLIC_BASE_URL: config.PUBLIC_BASE_URL ?? `http://${config.API_HOST}:${config.API_PORT}`,
+    PUBLIC_BASE_URL: publicBaseUrl(config),
     ...(caCerts ? { NODE_EXTRA_CA_CERTS: caCerts } : {}),
   };
   group = new ProcessGroup((name, code, signal) => {
@@ -183,3 +190,8 @@ main().catch(async (err: unknown) => {
   for (const { stop } of stops.reverse()) await stop().catch(() => undefined);
   process.exit(1);
 });
+
+/** Where providers reach our webhooks; locally that is the API itself (the emulators run beside it). */
+function publicBaseUrl(config: Config): string {
+  return config.PUBLIC_BASE_URL ?? `http://${config.API_HOST}:${config.API_PORT}`;
+}

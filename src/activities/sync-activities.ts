@@ -40,12 +40,16 @@ export interface TenantChanges {
   connected: boolean;
   /** The users each change concerns, with the record ids to look at. */
   affected: { userId: string; recordIds: string[] }[];
+  /** Poll again no sooner than this (e.g. NetSuite with the push bundle: the poll is a safety net). */
+  nextPollMs?: number;
 }
 
 const OUTLOOK_DELTA = 'graph-calendar-delta';
 const NETSUITE_WATERMARK = 'netsuite-modified';
 const AUTOTASK_CURSOR = 'autotask-appointments';
 const DAY_MS = 86_400_000;
+/** With the SuiteScript push installed, the NetSuite poll only catches pushes that were lost. */
+const PUSH_SAFETY_POLL_MS = 15 * 60_000;
 
 async function tenantContext(ctx: ActivityContext, ref: UserRef, workflowId?: string) {
   const { tenant } = await ctx.loadUser(ref);
@@ -149,6 +153,7 @@ async function usersOfRecord(
 export async function pollNetSuite(ctx: ActivityContext, input: { tenantId: string }): Promise<TenantChanges> {
   const netsuite = (await ctx.connectors.forTenant(input.tenantId)).netsuite;
   if (!netsuite) return { connected: false, affected: [] };
+  const pushInstalled = (await ctx.tenants.get(input.tenantId))?.connections.netsuite?.pushInstalled ?? false;
   const stored = await ctx.cursors.get(input.tenantId, 'tenant', NETSUITE_WATERMARK);
   const cursor: ModifiedCursor = stored
     ? (JSON.parse(stored) as ModifiedCursor)
@@ -171,7 +176,11 @@ export async function pollNetSuite(ctx: ActivityContext, input: { tenantId: stri
     }
   }
   await ctx.cursors.set(input.tenantId, 'tenant', NETSUITE_WATERMARK, JSON.stringify(next));
-  return { connected: true, affected: [...affected].map(([userId, ids]) => ({ userId, recordIds: [...ids] })) };
+  return {
+    connected: true,
+    affected: [...affected].map(([userId, ids]) => ({ userId, recordIds: [...ids] })),
+    ...(pushInstalled ? { nextPollMs: PUSH_SAFETY_POLL_MS } : {}),
+  };
 }
 
 /**

@@ -1,4 +1,4 @@
-import { generateKeyPairSync } from 'node:crypto';
+import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Pool } from 'pg';
@@ -58,6 +58,11 @@ export async function startSandbox(options: {
   /** Ids of the demo tenant and user (tests give each stack its own, so workflow ids never collide). */
   tenantId?: string;
   userId?: string;
+  /**
+   * Where the API receives webhooks. With it, the emulated NetSuite pushes its users' changes there,
+   * as the shipped SuiteScript bundle would; without it a tenant poller reads them.
+   */
+  publicBaseUrl?: string;
 }): Promise<Sandbox> {
   const { config } = options;
   const tenantId = options.tenantId ?? SANDBOX_TENANT_ID;
@@ -87,6 +92,11 @@ export async function startSandbox(options: {
   const m2m = { clientId: 'calsync-sandbox-integration', certificateId: 'sandbox-cert-1' };
   netsuite.registerM2M({ ...m2m, publicKeyPem: publicKey.export({ type: 'spki', format: 'pem' }).toString() });
   const employee = netsuite.addEmployee({ name: 'Demo User', email: MAILBOX, timeZone: 'America/New_York' });
+  const pushSecret = options.publicBaseUrl ? randomBytes(24).toString('base64url') : undefined;
+  if (options.publicBaseUrl && pushSecret) {
+    const base = options.publicBaseUrl.replace(/\/+$/, '');
+    netsuite.configurePush({ url: `${base}/webhooks/netsuite/${encodeURIComponent(tenantId)}`, secret: pushSecret });
+  }
 
   // The emulators start empty every time, so what the sandbox tenant synced before refers to
   // records that no longer exist: forget it (Temporal history and real tenants are kept).
@@ -116,7 +126,7 @@ export async function startSandbox(options: {
           ...m2m,
           algorithm: 'PS256',
           restBaseUrl: netsuite.baseUrl,
-          pushInstalled: false,
+          pushInstalled: pushSecret !== undefined,
           concurrencyLimit: 5,
         },
         autotask: {
@@ -129,6 +139,7 @@ export async function startSandbox(options: {
     {
       graph: { clientSecret: graphApp.clientSecret },
       netsuite: { privateKeyPem },
+      ...(pushSecret ? { netsuitePush: { secret: pushSecret } } : {}),
       autotask: { secret: autotask.credentials.secret, integrationCode: autotask.credentials.integrationCode },
     }
   );

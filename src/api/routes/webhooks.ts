@@ -362,9 +362,12 @@ export const webhookRoutes =
           for (const u of await ctx.deps.users.syncingWithNetSuite(tenantId, BROADCAST_LIMIT)) userIds.add(u.id);
         }
         if (userIds.size === 0) tally.add('not-syncing');
+        // The record travels with the hint: the user's workflow reads exactly it (a hint without
+        // records would only wake the workflow, which has no NetSuite delta to pull).
         const hint: ChangedHint = {
           source: 'netsuite',
           id: `netsuite:${push.type}:${push.id}:${push.lastModified ?? pushedAt}`,
+          records: [push.id],
         };
         await settle(
           [...userIds].map(async (userId) => {

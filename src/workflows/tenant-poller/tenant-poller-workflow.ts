@@ -46,7 +46,7 @@ export async function tenantPoller(input: TenantPollerInput): Promise<void> {
   const scanEvery = input.deletionScanIntervalMs ?? DEFAULT_SCAN_INTERVAL_MS;
   for (let round = 0; round < ROUNDS_PER_RUN; round++) {
     const poll = input.provider === 'netsuite' ? activities.pollNetSuite : activities.pollAutotask;
-    const { connected, affected } = await poll({ tenantId: input.tenantId });
+    const { connected, affected, nextPollMs } = await poll({ tenantId: input.tenantId });
     if (!connected) return;
     if (Date.now() - lastScanAt >= scanEvery) {
       // Deletions leave no trace in a "modified since" query: compare the linked ids with the provider's.
@@ -70,7 +70,7 @@ export async function tenantPoller(input: TenantPollerInput): Promise<void> {
     setCurrentDetails(`**last poll:** ${new Date().toISOString()}, ${affected.length} users concerned, ${told} told`);
     if (idle >= MAX_IDLE_ROUNDS) return;
     if (workflowInfo().continueAsNewSuggested) break;
-    await sleep(input.intervalMs);
+    await sleep(Math.max(input.intervalMs, nextPollMs ?? 0));
   }
   await continueAsNew<typeof tenantPoller>({ ...input, idleRounds: idle, lastScanAt });
 }
