@@ -4,10 +4,11 @@ import { mayFlow, systemOfRecord } from './policy';
 import { type ItemContext, type ReplicaState } from './replica-state';
 
 /**
- * Who wins when several replicas changed one field: a side that is only a mirror of another
- * (one-way direction) never beats it; then the system of record for the item kind, then the
- * side that organises the meeting, then the later modification, then a fixed order so that the
- * outcome never depends on the order replicas were read in.
+ * Who wins when several replicas changed one field (DESIGN.md §4.3): a side that is only a mirror
+ * of another (one-way direction) never beats it; then the system of record for the item kind
+ * (Autotask for an item that lives there, §2); then, for a meeting, the organiser's side; then the
+ * later modification; then a fixed order so that the outcome never depends on the order replicas
+ * were read in. An appointment without attendees has no organiser's side to prefer.
  */
 
 const SIDE_ORDER: Readonly<Record<Side, number>> = { outlook: 3, netsuite: 2, autotask: 1 };
@@ -24,7 +25,7 @@ function rankOf(state: ReplicaState, rivals: readonly ReplicaState[], item: Item
   return [
     mirrored(state, rivals, item) ? 0 : 1,
     systemOfRecord(item.kind, item.policy) === state.side ? 1 : 0,
-    item.organizerKey === state.key ? 1 : 0,
+    item.isMeeting && item.organizerKey === state.key ? 1 : 0,
     Number.isNaN(modified) ? Number.NEGATIVE_INFINITY : modified,
     SIDE_ORDER[state.side],
   ];

@@ -68,7 +68,16 @@ export function setField(fields: ProjectionFields, key: FieldKey, value: unknown
 
 export function carries(side: Side, key: FieldKey, fields: ProjectionFields | undefined): boolean {
   const email = responseEmail(key);
-  if (email !== undefined) return SIDE_FIELDS[side].includes('responses') && fields?.responses?.[email] !== undefined;
+  if (email !== undefined) {
+    if (!SIDE_FIELDS[side].includes('responses')) return false;
+    if (fields?.responses?.[email] !== undefined) return true;
+    // Every NetSuite attendee line holds a response, even one we wrote before that attendee's
+    // response was known: without this, a synced invitee who answers before NetSuite is read
+    // again never reaches NetSuite (found by test/workflows/meetings.int.test.ts).
+    return side === 'netsuite' && (fields?.attendees ?? []).some((a) => a.email === email);
+  }
+  // Only a service call has a location in Autotask (see SIDE_FIELDS): it is read, never written.
+  if (side === 'autotask' && key === 'location') return fields?.location !== undefined;
   return SIDE_FIELDS[side].includes(key as FieldName);
 }
 

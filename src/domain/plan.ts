@@ -1,9 +1,9 @@
 import { type ResponseStatus, type Side } from './canonical-event';
 import { pickSource } from './conflict';
+import { editedFields } from './echo';
 import {
   carries,
   type FieldKey,
-  fieldKeysOf,
   getField,
   PLAIN_FIELD_KEYS,
   responseEmail,
@@ -25,7 +25,6 @@ import { connectorEnabled, isReadOnly, mayFlow, type SyncPolicy, userById } from
 import { normalizeFields, type Projection, type ProjectionFields } from './projection';
 import {
   buildStates,
-  changed,
   contributes,
   hasSyncedOrganizerCopy,
   isAttendeeCopy,
@@ -81,10 +80,8 @@ function wouldCancelMeeting(state: ReplicaState, item: ItemContext): boolean {
 }
 
 function modifiedSinceBase(state: ReplicaState, item: ItemContext): boolean {
-  if (!state.base || !isLive(state)) return false;
-  return fieldKeysOf([state.current, state.base.fields]).some(
-    (key) => changed(state, key) && contributes(state, key, item)
-  );
+  if (!state.base || !state.current || !isLive(state)) return false;
+  return editedFields(state.current, state.base.fields).some((key) => contributes(state, key, item));
 }
 
 function resolveDeletions(item: ItemContext, options: PlanOptions): DeletionOutcome {
@@ -134,10 +131,17 @@ function resolveDeletions(item: ItemContext, options: PlanOptions): DeletionOutc
   return { deletes, leftUsers, recreate, blocked };
 }
 
+/**
+ * What a new record holds where its source has nothing to copy: the side's own empty values, as
+ * the side reads them back (an Autotask appointment has no location; its Outlook copy reads ''),
+ * so that the stored base echoes exactly.
+ */
 function defaultFields(side: Side, userId: string | undefined, policy: SyncPolicy): ProjectionFields {
   const email = userById(policy, userId)?.email.trim().toLowerCase();
   if (side === 'outlook') {
     return {
+      description: '',
+      location: '',
       access: 'normal',
       showAs: 'busy',
       status: 'active',
@@ -152,6 +156,8 @@ function defaultFields(side: Side, userId: string | undefined, policy: SyncPolic
   }
   if (side === 'netsuite') {
     return {
+      description: '',
+      location: '',
       access: 'PUBLIC',
       status: 'CONFIRMED',
       reminderMinutes: null,
@@ -366,7 +372,9 @@ export function plan(link: Link, current: Observations, policy: SyncPolicy, opti
   for (const userId of deletion.leftUsers) {
     const email = userById(policy, userId)?.email.trim().toLowerCase();
     const now = email !== undefined ? ns?.current?.responses?.[email] : undefined;
-    if (ns && email !== undefined && now !== undefined && now !== 'declined') {
+    // An attendee line counts even before its response was first seen (field-rules `carries`).
+    const attends = ns !== undefined && email !== undefined && carries(ns.side, `responses:${email}`, ns.current);
+    if (ns && email !== undefined && attends && now !== 'declined') {
       const patch = patches.get(ns.key) ?? new Map<FieldKey, unknown>();
       patch.set(`responses:${email}`, 'declined');
       patches.set(ns.key, patch);

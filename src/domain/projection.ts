@@ -67,7 +67,11 @@ export type FieldName = keyof ProjectionFields;
 export const projectionSchema = z.object({ side: sideSchema, fields: projectionFieldsSchema });
 export type Projection = z.infer<typeof projectionSchema>;
 
-/** Fields each side carries. NetSuite recurrence only when the deployment writes series natively. */
+/**
+ * Fields each side carries, as our mappings read and write them. NetSuite recurrence only when the
+ * deployment writes series natively. NetSuite reminders are not carried: the NetSuite mapping
+ * neither reads nor writes them, so a stored reminder would read back as none and look like an edit.
+ */
 export const SIDE_FIELDS: Readonly<Record<Side, readonly FieldName[]>> = {
   outlook: [
     'title',
@@ -91,17 +95,15 @@ export const SIDE_FIELDS: Readonly<Record<Side, readonly FieldName[]>> = {
     'timing',
     'access',
     'status',
-    'reminderMinutes',
     'organizer',
     'attendees',
     'responses',
     'recurrence',
   ],
-  autotask: ['title', 'description', 'timing'],
+  // Location: service calls only (their company's address); appointments and to-dos have none.
+  autotask: ['title', 'description', 'location', 'timing'],
 };
 
-/** NetSuite's reminder choices (REST enum ids); other values are rounded to the nearest. */
-export const NETSUITE_REMINDER_MINUTES: readonly number[] = [0, 5, 10, 15, 30];
 /** Autotask appointment limits (AT-SPEC field lengths). */
 export const AUTOTASK_TITLE_MAX = 256;
 export const AUTOTASK_DESCRIPTION_MAX = 8000;
@@ -118,20 +120,6 @@ export interface ProjectionContext {
 }
 
 const lower = (email: string): string => email.trim().toLowerCase();
-
-function nearest(value: number, choices: readonly number[]): number {
-  let best = choices[0] ?? value;
-  for (const choice of choices) {
-    // Ties go to the earlier reminder: a reminder too early is better than one too late.
-    if (
-      Math.abs(choice - value) < Math.abs(best - value) ||
-      (Math.abs(choice - value) === Math.abs(best - value) && choice > best)
-    ) {
-      best = choice;
-    }
-  }
-  return best;
-}
 
 function truncateMinute(instant: string): string {
   const ms = Date.parse(instant);
@@ -178,9 +166,8 @@ export function normalizeRecurrence(recurrence: ProjectedRecurrence, allDay: boo
 }
 
 /**
- * Brings fields into a side's terms and precision (rounded reminders, truncated titles, minute
- * precision). Applied to every projection we store or write, so that what a side can hold is
- * exactly what we compare against.
+ * Brings fields into a side's terms and precision (truncated titles, minute precision). Applied to
+ * every projection we store or write, so that what a side can hold is exactly what we compare against.
  */
 export function normalizeFields(side: Side, fields: ProjectionFields, ctx: ProjectionContext = {}): ProjectionFields {
   const out: ProjectionFields = {};
@@ -216,10 +203,7 @@ export function normalizeFields(side: Side, fields: ProjectionFields, ctx: Proje
         out.categories = [...new Set(fields.categories ?? [])].sort();
         break;
       case 'reminderMinutes':
-        out.reminderMinutes =
-          fields.reminderMinutes === null || fields.reminderMinutes === undefined || side !== 'netsuite'
-            ? fields.reminderMinutes
-            : nearest(fields.reminderMinutes, NETSUITE_REMINDER_MINUTES);
+        out.reminderMinutes = fields.reminderMinutes;
         break;
       case 'organizer':
         out.organizer = organizer;
@@ -282,7 +266,7 @@ export function project(side: Side, event: CanonicalEvent, ctx: ProjectionContex
   const fields: ProjectionFields = {
     title: event.title,
     description: event.description,
-    location: event.location,
+    location: side === 'autotask' && event.kind !== 'service-call' ? undefined : event.location,
     timing: event.timing,
     access: nativeAccess(side, event),
     showAs: event.showAs,

@@ -1,5 +1,6 @@
 import { accessClassOf, type AccessValue } from './access-level';
 import { type ItemKind, type Side } from './canonical-event';
+import { echoedBase } from './echo';
 import { type FieldKey, fieldEquals, getField, MEETING_FIELDS, responseEmail } from './field-rules';
 import { type Link, type Observations, parseReplicaKey, type ReplicaKey } from './link';
 import { isReadOnly, type SyncPolicy, userById } from './policy';
@@ -46,7 +47,9 @@ export function buildStates(link: Link, current: Observations, policy: SyncPolic
     const stored = link.replicas[key];
     const { side, userId } = stored ?? parseReplicaKey(key);
     const observed = current[key];
-    const base = stored?.base ?? null;
+    const ctx = projectionContext(side, userId, policy);
+    // Compared through the side's projection, so that echo gaps never look like edits (echo.ts).
+    const base = stored?.base ? echoedBase(side, stored.base, ctx) : null;
     const common = {
       key,
       side,
@@ -55,12 +58,13 @@ export function buildStates(link: Link, current: Observations, policy: SyncPolic
       detached: stored?.detached !== undefined,
     };
     if (observed?.state === 'present') {
-      const ctx = projectionContext(side, userId, policy);
       const recordId = observed.recordId ?? stored?.recordId;
+      const fields = normalizeFields(side, observed.projection.fields, ctx);
       states.set(key, {
         ...common,
+        ...(stored?.base ? { base: echoedBase(side, stored.base, ctx, fields) } : {}),
         status: 'present',
-        current: normalizeFields(side, observed.projection.fields, ctx),
+        current: fields,
         ...(recordId !== undefined ? { recordId } : {}),
         ...(observed.modifiedAt !== undefined ? { modifiedAt: observed.modifiedAt } : {}),
         ...(observed.version !== undefined ? { version: observed.version } : {}),
@@ -88,6 +92,8 @@ export interface ItemContext {
   readonly organizerEmail?: string;
   /** The replica that speaks for the meeting: the synced organiser's Outlook copy, or NetSuite for NetSuite meetings. */
   readonly organizerKey?: ReplicaKey;
+  /** Whether the item has attendees: only then does the organiser's side win conflicts (DESIGN.md §4.3). */
+  readonly isMeeting: boolean;
   /** Autotask gets "Appointment" without description: the item is not public and not Autotask's own. */
   readonly redactForAutotask: boolean;
 }
@@ -130,6 +136,7 @@ export function itemContext(
     .map((s) => (merged?.get(s.key) ?? s.current)?.access)
     .find((a): a is AccessValue => a !== undefined);
   const redactForAutotask = originSide !== 'autotask' && access !== undefined && accessClassOf(access) === 'restricted';
+  const isMeeting = live.some((s) => (s.current?.attendees?.length ?? 0) > 0);
   return {
     link,
     kind: link.kind,
@@ -139,6 +146,7 @@ export function itemContext(
     ...(organizerEmail !== undefined ? { organizerEmail } : {}),
     ...(organizerKey !== undefined ? { organizerKey } : {}),
     redactForAutotask,
+    isMeeting,
   };
 }
 

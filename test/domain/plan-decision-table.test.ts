@@ -7,7 +7,8 @@ import { eventInput, policyOf, projectFor, World, writes } from './support/world
 /**
  * Every case of plan() for one item between an Outlook mailbox (O) and NetSuite (N):
  * each side unchanged / changed / deleted / absent, under each direction policy.
- * O organises the event; when both change, N's edit is the later one.
+ * O organises the event, which has no attendees (not a meeting); when both change, N's edit is
+ * the later one.
  */
 
 type SideState = 'unchanged' | 'changed' | 'deleted' | 'absent';
@@ -57,7 +58,7 @@ const TABLE: readonly [SideState, SideState, Direction, readonly string[], strin
   ['unchanged', 'changed', 'x-to-outlook', ['update outlook:u1 title'], 'changed in NetSuite, NetSuite→Outlook: travels'],
   ['unchanged', 'changed', 'off', [SKIP_N], 'connector off: nothing travels'],
 
-  ['changed', 'changed', 'both', ['conflict title outlook:u1 organizer', 'update netsuite title'], 'changed on both: the organiser wins over the later edit, conflict reported'],
+  ['changed', 'changed', 'both', ['conflict title netsuite later-modification', 'update outlook:u1 title'], 'changed on both, no attendees: the later edit wins, conflict reported'],
   ['changed', 'changed', 'outlook-to-x', ['conflict title outlook:u1 direction', 'update netsuite title'], 'changed on both, one-way: the mirror loses'],
   ['changed', 'changed', 'x-to-outlook', ['conflict title netsuite direction', 'update outlook:u1 title'], 'changed on both, one-way: Outlook is the mirror and loses'],
   ['changed', 'changed', 'off', [SKIP_N], 'connector off: no conflict to resolve'],
@@ -148,7 +149,7 @@ describe('plan: Outlook × NetSuite decision table', () => {
   it('after a conflict both sides hold the winner’s value', () => {
     const { policy, link, world } = scenario('changed', 'changed', 'both');
     world.apply(plan(link, world.observe(link), policy));
-    expect(world.records.get('netsuite')?.projection.fields.title).toBe('Outlook title');
-    expect(world.records.get('outlook:u1')?.projection.fields.title).toBe('Outlook title');
+    expect(world.records.get('netsuite')?.projection.fields.title).toBe('NetSuite title');
+    expect(world.records.get('outlook:u1')?.projection.fields.title).toBe('NetSuite title');
   });
 });

@@ -31,7 +31,7 @@ describe('native projections', () => {
     });
   });
 
-  it('NetSuite carries synced attendees’ responses, its own access level, minute precision and its reminder choices', () => {
+  it('NetSuite carries synced attendees’ responses, its own access level and minute precision, but no reminders', () => {
     const timed = parseCanonicalEvent(
       eventInput({
         timing: {
@@ -48,11 +48,12 @@ describe('native projections', () => {
     const p = project('netsuite', timed, { syncedEmails: ['bob@example.com'] });
     expect(p.fields).toMatchObject({
       access: 'PRIVATE',
-      reminderMinutes: 30,
       responses: { 'bob@example.com': 'tentative' },
       timing: { start: '2026-02-10T09:00:00.000Z', end: '2026-02-10T10:00:00.000Z' },
     });
     expect(p.fields.categories).toBeUndefined();
+    // The NetSuite mapping neither reads nor writes reminders: a stored one would never echo.
+    expect(p.fields.reminderMinutes).toBeUndefined();
   });
 
   it('Autotask carries only title, description and instants; long titles are cut to its limit', () => {

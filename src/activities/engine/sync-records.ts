@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { heartbeat } from '@temporalio/activity';
 import type { Side } from '../../domain/canonical-event';
-import { type Link, newLink, type Observation, replicaKey } from '../../domain/link';
+import { type Link, newLink, type Observation, parseReplicaKey, replicaKey } from '../../domain/link';
 import { guardMassDeletion } from '../../domain/mass-delete-guard';
 import { plan } from '../../domain/plan';
 import { isWrite, type Plan, type PlanAction, type WriteAction } from '../../domain/plan-action';
@@ -11,6 +11,7 @@ import { observePropagation } from '../../observability/metrics';
 import { ProviderError } from '../../providers/provider-error';
 import type { AuditLog } from '../../store/audit';
 import { type ItemStore, StaleItemError, type StoredItem } from '../../store/items';
+import { MAX_TARGET_READ_ROUNDS, readTarget, unreadTargets } from './read-targets';
 import type { ReadResult, ReplicaIO, ReplicaOwner } from './replica-io';
 import { writeReplica } from './write-replica';
 
@@ -86,13 +87,36 @@ async function readAndPlan(ctx: TenantSyncContext, ref: RecordRef): Promise<Plan
   if (stored?.link.kind === 'occurrence') return undefined;
   if (!stored) {
     if (read.observation.state !== 'present') return undefined;
+    // Our copy of a series occurrence (id `<series item>@<key>`) whose link the series engine
+    // dropped when it left the window: forgotten, not a new item to copy everywhere again.
+    if (read.itemId?.includes('@')) return undefined;
     const itemId = read.itemId ?? newItemId(ctx.tenantId, key, ref.recordId);
     stored = await ctx.items.insert(ctx.tenantId, newLink(itemId, read.kind, key, read.iCalUid));
   }
   const observation =
     read.observation.state === 'present' ? { ...read.observation, recordId: ref.recordId } : read.observation;
   const observations: Record<string, Observation> = { [key]: observation };
-  return { ref, readAt, stored, plan: plan(stored.link, observations, ctx.policy) };
+  let planned = plan(stored.link, observations, ctx.policy);
+  // Read what the plan would overwrite or delete, and plan again with it (read-targets.ts).
+  for (let round = 0; round < MAX_TARGET_READ_ROUNDS; round++) {
+    const targets = unreadTargets(planned, stored.link, observations);
+    if (targets.length === 0) break;
+    for (const target of targets) {
+      const seen = await readTarget(async () => {
+        const targetIo = ctx.io[parseReplicaKey(target.replica).side];
+        const targetOwner = ctx.owners.get(target.userId ?? ref.userId);
+        // Without a connection or owner it cannot be read: left as unread, never taken as deleted.
+        if (!targetIo || !targetOwner) return undefined;
+        const result = await targetIo.read(targetOwner, target.recordId, projectionContext(ctx, targetOwner));
+        return result.observation.state === 'present'
+          ? { ...result.observation, recordId: target.recordId }
+          : result.observation;
+      });
+      if (seen) observations[target.replica] = seen;
+    }
+    planned = plan(stored.link, observations, ctx.policy);
+  }
+  return { ref, readAt, stored, plan: planned };
 }
 
 /** Applies one write; returns the replica as it is afterwards (undefined once deleted). */
@@ -161,7 +185,9 @@ async function syncItem(ctx: TenantSyncContext, first: Planned, outcome: BatchOu
     const writes = current.plan.actions.filter(isWrite);
     const written = new Map<string, { recordId: string; version?: string } | undefined>();
     for (const action of writes) {
-      written.set(action.replica, await execute(ctx, current.stored.link, action, current.ref.userId));
+      // The planned link: a create needs the bases this plan gives (a new event's Outlook categories).
+      const plannedLink = current.plan.link ?? current.stored.link;
+      written.set(action.replica, await execute(ctx, plannedLink, action, current.ref.userId));
       // Change seen (this batch read it) → written on the other side.
       if (action.side !== current.ref.side) {
         observePropagation(`${current.ref.side}-to-${action.side}`, (Date.now() - current.readAt) / 1000);
@@ -213,7 +239,9 @@ export async function syncRecords(
 
   let runnable = byItem;
   if (!options.skipGuard && options.guardUserId) {
-    const actions = byItem.flatMap((p) => p.plan.actions);
+    // The guard's limits are shares of the user's items: an item whose copies go from NetSuite and
+    // Autotask is one deletion, not two (else deleting 4 of 8 items read as "8 of 8").
+    const actions = byItem.flatMap((p) => p.plan.actions.filter((a) => a.type === 'delete').slice(0, 1));
     const guard = guardMassDeletion(actions, await ctx.items.countForUser(options.guardUserId), ctx.policy.massDelete);
     if (guard.tripped) {
       const held = byItem.filter((p) => p.plan.actions.some((a) => a.type === 'delete'));
