@@ -1,5 +1,12 @@
 import type { Side } from '../domain/canonical-event';
-import { ChangeFeed, type ChangeCursor, initialCursor } from '../providers/autotask';
+import { replicaKey } from '../domain/link';
+import {
+  ChangeFeed,
+  type ChangeCursor,
+  type ChangeEntity,
+  initialCursor,
+  loadServiceCallDetails,
+} from '../providers/autotask';
 import type { ChangeSet } from '../providers/graph';
 import { initialModifiedCursor, type ModifiedCursor } from '../providers/netsuite/change-detection';
 import { ItemStore } from '../store/items';
@@ -18,6 +25,11 @@ export interface PullResult extends BatchOutcome {
   fullResync?: boolean;
   /** Outlook series masters that changed (or whose occurrences did): each is synced by its own child workflow. */
   seriesIds?: string[];
+  /**
+   * Hinted records that are occurrences of a synced series (their copies in NetSuite or Autotask):
+   * the series' child workflow is their one writer, so it reads them and carries the change back.
+   */
+  seriesChanges?: { seriesItemId: string; recordIds: string[] }[];
 }
 
 export interface PullInput extends UserRef {
@@ -46,7 +58,11 @@ export interface TenantChanges {
 
 const OUTLOOK_DELTA = 'graph-calendar-delta';
 const NETSUITE_WATERMARK = 'netsuite-modified';
-const AUTOTASK_CURSOR = 'autotask-appointments';
+const AUTOTASK_CURSORS = {
+  Appointments: 'autotask-appointments',
+  CompanyToDos: 'autotask-todos',
+  ServiceCalls: 'autotask-servicecalls',
+} as const;
 const DAY_MS = 86_400_000;
 /** With the SuiteScript push installed, the NetSuite poll only catches pushes that were lost. */
 const PUSH_SAFETY_POLL_MS = 15 * 60_000;
@@ -122,7 +138,32 @@ export async function syncHinted(ctx: ActivityContext, input: HintedInput): Prom
   const sync = await tenantContext(ctx, input, input.workflowId);
   const refs = input.recordIds.map((recordId) => ({ side: input.source, recordId, userId: input.userId }));
   const outcome = await syncRecords(sync, refs, { guardUserId: input.userId, skipGuard: input.confirmDeletes });
-  return { ...outcome, source: input.source, at: ctx.now().toISOString() };
+  const seriesChanges = await occurrencesAmong(ctx, input);
+  return {
+    ...outcome,
+    source: input.source,
+    at: ctx.now().toISOString(),
+    ...(seriesChanges.length ? { seriesChanges } : {}),
+  };
+}
+
+/** Of the hinted records, those that are copies of a series' occurrences, by series. */
+async function occurrencesAmong(
+  ctx: ActivityContext,
+  input: HintedInput
+): Promise<{ seriesItemId: string; recordIds: string[] }[]> {
+  if (input.source === 'outlook' || input.recordIds.length === 0) return [];
+  const { rows } = await ctx.pool.query<{ series_item_id: string; record_id: string }>(
+    `SELECT DISTINCT i.series_item_id, r.record_id FROM item_records r
+       JOIN items i ON i.tenant_id = r.tenant_id AND i.item_id = r.item_id
+      WHERE r.tenant_id = $1 AND r.replica = $2 AND r.record_id = ANY($3::text[])
+        AND i.kind = 'occurrence' AND i.series_item_id IS NOT NULL`,
+    [input.tenantId, replicaKey(input.source, input.source === 'netsuite' ? undefined : input.userId), input.recordIds]
+  );
+  const bySeries = new Map<string, string[]>();
+  for (const row of rows)
+    bySeries.set(row.series_item_id, [...(bySeries.get(row.series_item_id) ?? []), row.record_id]);
+  return [...bySeries].map(([seriesItemId, recordIds]) => ({ seriesItemId, recordIds }));
 }
 
 function addAffected(map: Map<string, Set<string>>, userId: string, recordId: string): void {
@@ -184,28 +225,45 @@ export async function pollNetSuite(ctx: ActivityContext, input: { tenantId: stri
 }
 
 /**
- * The Autotask tenant poller's read: appointments changed since the watermark, by resource (there
- * are no webhooks for calendar entities). Record ids name the entity: `appointment:<id>`.
+ * The Autotask tenant poller's read: appointments, to-dos and service calls changed since each
+ * entity's watermark, by resource (there are no webhooks for calendar entities). Record ids name
+ * the entity: `appointment:<id>`, `todo:<id>`, `servicecall:<id>`.
  */
 export async function pollAutotask(ctx: ActivityContext, input: { tenantId: string }): Promise<TenantChanges> {
   const autotask = (await ctx.connectors.forTenant(input.tenantId)).autotask;
   if (!autotask) return { connected: false, affected: [] };
-  const stored = await ctx.cursors.get(input.tenantId, 'tenant', AUTOTASK_CURSOR);
-  const cursor: ChangeCursor = stored
-    ? (JSON.parse(stored) as ChangeCursor)
-    : initialCursor('Appointments', new Date(ctx.now().getTime() - 30 * DAY_MS).toISOString());
-  const feed = new ChangeFeed(autotask, { overlapMs: 5 * 60_000 });
-  const { changes, cursor: next } = await feed.pull(cursor);
   const { rows: users } = await ctx.pool.query<{ id: string; autotask_resource_id: string }>(
     'SELECT id, autotask_resource_id FROM users WHERE tenant_id = $1 AND autotask_resource_id IS NOT NULL',
     [input.tenantId]
   );
   const byResource = new Map(users.map((u) => [Number(u.autotask_resource_id), u.id]));
   const affected = new Map<string, Set<string>>();
-  for (const change of changes) {
-    const userId = byResource.get(Number(change.resourceID));
-    if (userId) addAffected(affected, userId, `appointment:${change.id}`);
+  const touch = (resourceId: number | null | undefined, recordId: string) => {
+    const userId = byResource.get(Number(resourceId));
+    if (userId) addAffected(affected, userId, recordId);
+  };
+  const feed = new ChangeFeed(autotask, { overlapMs: 5 * 60_000 });
+  const pull = async <E extends ChangeEntity>(entity: E) => {
+    const stored = await ctx.cursors.get(input.tenantId, 'tenant', AUTOTASK_CURSORS[entity]);
+    const cursor = stored
+      ? (JSON.parse(stored) as ChangeCursor & { entity: E })
+      : (initialCursor(entity, new Date(ctx.now().getTime() - 30 * DAY_MS).toISOString()) as ChangeCursor & {
+          entity: E;
+        });
+    return feed.pull(cursor);
+  };
+  // Each entity's watermark is kept only once every entity was read, so a failed pull is read again.
+  const appointments = await pull('Appointments');
+  for (const change of appointments.changes) touch(change.resourceID, `appointment:${change.id}`);
+  // DESIGN.md §2: To-Dos and Service Calls reach Outlook too (service calls: each of their resources).
+  const toDos = await pull('CompanyToDos');
+  for (const change of toDos.changes) touch(change.assignedToResourceID, `todo:${change.id}`);
+  const serviceCalls = await pull('ServiceCalls');
+  for (const details of await loadServiceCallDetails(autotask, serviceCalls.changes)) {
+    for (const resource of details.resources) touch(resource.id, `servicecall:${details.call.id}`);
   }
-  await ctx.cursors.set(input.tenantId, 'tenant', AUTOTASK_CURSOR, JSON.stringify(next));
+  await ctx.cursors.set(input.tenantId, 'tenant', AUTOTASK_CURSORS.Appointments, JSON.stringify(appointments.cursor));
+  await ctx.cursors.set(input.tenantId, 'tenant', AUTOTASK_CURSORS.CompanyToDos, JSON.stringify(toDos.cursor));
+  await ctx.cursors.set(input.tenantId, 'tenant', AUTOTASK_CURSORS.ServiceCalls, JSON.stringify(serviceCalls.cursor));
   return { connected: true, affected: [...affected].map(([userId, ids]) => ({ userId, recordIds: [...ids] })) };
 }
