@@ -2,9 +2,10 @@ import { randomBytes } from 'node:crypto';
 import { Client, type Pool } from 'pg';
 import { createPool } from '../../src/store/db';
 
-/** A fresh, empty database on the shared test PostgreSQL, dropped again by `drop()`. */
-export async function freshDatabase(): Promise<{ url: string; pool: Pool; drop(): Promise<void> }> {
-  const base = process.env.DATABASE_URL;
+/** A fresh, empty database on the shared test PostgreSQL (or on `base`), dropped again by `drop()`. */
+export async function freshDatabase(
+  base: string | undefined = process.env.DATABASE_URL
+): Promise<{ url: string; pool: Pool; drop(): Promise<void> }> {
   if (!base) throw new Error('DATABASE_URL is not set: integration tests run through the integration project');
   const name = `t_${randomBytes(6).toString('hex')}`;
   const admin = new Client({ connectionString: base });

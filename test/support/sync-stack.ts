@@ -4,13 +4,18 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { DefaultLogger, NativeConnection, Runtime, type Worker } from '@temporalio/worker';
+import pino from 'pino';
+import { buildApi } from '../../src/api/server';
+import type { Pool } from 'pg';
 import { buildActivities } from '../../src/activities/build';
 import { createDataConverter } from '../../src/codec/data-converter';
 import { loadConfig } from '../../src/config';
 import { ensureDevCertificate } from '../../src/emulators/dev-certificate';
+import { freePort } from '../../src/runtime/free-port';
 import { type Sandbox, startSandbox } from '../../src/runtime/sandbox';
 import { migrateToLatest } from '../../src/store/db';
 import { SecretBox } from '../../src/store/secret-box';
+import { UserStore } from '../../src/store/users';
 import { searchAttributes } from '../../src/workflows/search-attributes';
 import { userSync } from '../../src/workflows';
 import type { UserSyncSettings } from '../../src/workflows/user-sync/types';
@@ -25,15 +30,27 @@ import { freshDatabase } from './database';
  */
 let runtimeInstalled = false;
 
-export async function startSyncStack(options: { codecKeys?: string } = {}) {
+export async function startSyncStack(
+  options: {
+    codecKeys?: string;
+    /**
+     * Also run the admin API (its webhooks) on a free port and give workers its URL: user syncs
+     * then keep a Graph subscription, and the Graph emulator posts change notifications to it.
+     */
+    webhooks?: boolean;
+    /** A Temporal server and a PostgreSQL of the test's own (default: the shared ones). */
+    temporalAddress?: string;
+    databaseUrl?: string;
+  } = {}
+) {
   if (!runtimeInstalled) {
     // Keep test output to warnings; the SDK logs every worker state change at INFO.
     Runtime.install({ logger: new DefaultLogger('WARN') });
     runtimeInstalled = true;
   }
-  const address = process.env.TEMPORAL_ADDRESS;
+  const address = options.temporalAddress ?? process.env.TEMPORAL_ADDRESS;
   if (!address) throw new Error('TEMPORAL_ADDRESS is not set: integration tests run through the integration project');
-  const db = await freshDatabase();
+  const db = await freshDatabase(options.databaseUrl);
   await migrateToLatest(db.pool);
   const box = new SecretBox(SecretBox.generateKeySpec());
   const dataDir = mkdtempSync(path.join(tmpdir(), 'calsync-stack-'));
@@ -64,6 +81,9 @@ export async function startSyncStack(options: { codecKeys?: string } = {}) {
   const rawClient = new Client({ connection });
   const taskQueue = `test-${randomBytes(4).toString('hex')}`;
   const workers: { worker: Worker; running: Promise<void>; connection: NativeConnection }[] = [];
+  const api = options.webhooks ? await startWebhookApi(db.pool, client, box, taskQueue) : undefined;
+  // Every user sync this stack started (the demo user's and added users'), terminated on close.
+  const started = new Set<string>();
 
   return {
     db,
@@ -72,6 +92,8 @@ export async function startSyncStack(options: { codecKeys?: string } = {}) {
     client,
     rawClient,
     taskQueue,
+    /** The API's origin when started with `webhooks`. */
+    apiUrl: api?.url,
     workflowId: userSyncWorkflowId(sandbox.tenantId, sandbox.userId),
     async startWorker() {
       const native = await NativeConnection.connect({ address });
@@ -79,7 +101,7 @@ export async function startSyncStack(options: { codecKeys?: string } = {}) {
         connection: native,
         namespace: 'default',
         taskQueue,
-        activities: buildActivities({ pool: db.pool, box }),
+        activities: buildActivities({ pool: db.pool, box, ...(api ? { publicBaseUrl: api.url } : {}) }),
         dataConverter,
       });
       const entry = { worker, running: worker.run(), connection: native };
@@ -92,24 +114,60 @@ export async function startSyncStack(options: { codecKeys?: string } = {}) {
       await entry.connection.close();
       workers.splice(workers.indexOf(entry), 1);
     },
-    async startUserSync(settings: Partial<UserSyncSettings> = {}) {
+    /** Lets go of a worker that stopped by itself (failed): its connection is closed, `close()` skips it. */
+    async discardStoppedWorker(entry: { worker: Worker; running: Promise<void>; connection: NativeConnection }) {
+      await entry.running.catch(() => undefined);
+      await entry.connection.close();
+      workers.splice(workers.indexOf(entry), 1);
+    },
+    /** Starts the demo user's sync, or (with `userId`) the sync of a user added with `addSyncedUser`. */
+    async startUserSync(settings: Partial<UserSyncSettings> = {}, userId: string = sandbox.userId) {
+      const workflowId = userSyncWorkflowId(sandbox.tenantId, userId);
+      started.add(workflowId);
+      // As the admin API's start does: other users' syncs count this user as synced from now on.
+      await new UserStore(db.pool).setDesiredState(userId, 'running');
       return client.workflow.start(userSync, {
-        workflowId: userSyncWorkflowId(sandbox.tenantId, sandbox.userId),
+        workflowId,
         taskQueue,
         args: [
           {
             tenantId: sandbox.tenantId,
-            userId: sandbox.userId,
+            userId,
             settings: { pollIntervalMs: 500, maxHistoryEvents: 2000, ...settings },
           },
         ],
         workflowIdConflictPolicy: 'TERMINATE_EXISTING',
         typedSearchAttributes: [
           { key: searchAttributes.tenantId, value: sandbox.tenantId },
-          { key: searchAttributes.userId, value: sandbox.userId },
+          { key: searchAttributes.userId, value: userId },
           { key: searchAttributes.syncState, value: 'running' },
         ],
       });
+    },
+    /**
+     * Registers one more synced user in the sandbox tenant, as an admin would: a mailbox in the
+     * same Microsoft 365 directory, a NetSuite employee and an Autotask resource. Start their
+     * sync with `startUserSync(settings, user.userId)`.
+     */
+    async addSyncedUser(input: { name: string; mailbox: string; timeZone?: string; policy?: Record<string, unknown> }) {
+      const timeZone = input.timeZone ?? 'America/New_York';
+      const [firstName = input.name, ...rest] = input.name.split(' ');
+      sandbox.graph.addMailbox(input.mailbox, { displayName: input.name, tenantId: sandbox.info.graph.directoryId });
+      const employee = sandbox.netsuite.addEmployee({ name: input.name, email: input.mailbox, timeZone });
+      const resourceId = Number(
+        sandbox.autotask.userSide.createResource({ firstName, lastName: rest.join(' '), email: input.mailbox }).id
+      );
+      const userId = `u_${input.mailbox.split('@')[0]?.replace(/[^a-z0-9]/gi, '_')}_${suffix}`;
+      await new UserStore(db.pool).upsert({
+        id: userId,
+        tenantId: sandbox.tenantId,
+        mailbox: input.mailbox,
+        netsuiteEmployeeId: employee.id,
+        autotaskResourceId: resourceId,
+        timeZone,
+        policy: input.policy ?? {},
+      });
+      return { userId, mailbox: input.mailbox, employeeId: employee.id, resourceId };
     },
     async close() {
       for (const entry of [...workers]) {
@@ -117,15 +175,38 @@ export async function startSyncStack(options: { codecKeys?: string } = {}) {
         await entry.running.catch(() => undefined);
         await entry.connection.close();
       }
-      await client.workflow
-        .getHandle(userSyncWorkflowId(sandbox.tenantId, sandbox.userId))
-        .terminate('test finished')
-        .catch(() => undefined);
+      started.add(userSyncWorkflowId(sandbox.tenantId, sandbox.userId));
+      for (const workflowId of started) {
+        await client.workflow
+          .getHandle(workflowId)
+          .terminate('test finished')
+          .catch(() => undefined);
+      }
+      await api?.app.close();
       await connection.close();
       await sandbox.close();
       await db.drop();
     },
   };
+}
+
+/** The admin API listening on loopback (only its webhooks are used here), logging nothing. */
+async function startWebhookApi(pool: Pool, temporal: Client, box: SecretBox, taskQueue: string) {
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  const app = await buildApi({
+    temporal,
+    pool,
+    users: new UserStore(pool),
+    taskQueue,
+    syncSettings: { pollIntervalMs: 500, maxHistoryEvents: 2000 },
+    logger: pino({ level: 'silent' }),
+    secretBox: box,
+    publicBaseUrl: url,
+    docsUi: false,
+  });
+  await app.listen({ host: '127.0.0.1', port });
+  return { app, url };
 }
 
 export type SyncStack = Awaited<ReturnType<typeof startSyncStack>>;

@@ -12,6 +12,8 @@ export interface SeriesSyncInput extends UserRef {
   /** The Outlook series master's id. */
   masterId: string;
   workflowId?: string;
+  /** Occurrence copies in NetSuite or Autotask that a hint named: read, and their edits brought back. */
+  targetRecordIds?: string[];
 }
 
 /**
@@ -56,6 +58,7 @@ export async function syncOutlookSeries(ctx: ActivityContext, input: SeriesSyncI
     masterId: input.masterId,
     seriesItemId: seriesItemId(tenant.id, user.id, input.masterId),
     targets,
+    ...(input.targetRecordIds ? { targetRecordIds: input.targetRecordIds } : {}),
   });
 }
 

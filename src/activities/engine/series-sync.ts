@@ -1,7 +1,7 @@
 import { heartbeat } from '@temporalio/activity';
 import type { Pool } from 'pg';
 import type { Side } from '../../domain/canonical-event';
-import { type Link, parseLink, replicaKey, type ReplicaKey } from '../../domain/link';
+import { type Link, type Observation, parseLink, replicaKey, type ReplicaKey } from '../../domain/link';
 import { guardMassDeletion } from '../../domain/mass-delete-guard';
 import { isWrite, type PlanAction, type WriteAction } from '../../domain/plan-action';
 import { project, type Projection, type ProjectionContext } from '../../domain/projection';
@@ -163,6 +163,8 @@ export interface SeriesRunInput {
   masterId: string;
   seriesItemId: string;
   targets: readonly SeriesTarget[];
+  /** Occurrence copies (NetSuite or Autotask record ids) a hint named as changed: read and planned with. */
+  targetRecordIds?: readonly string[];
 }
 
 /** A series plan's write; responses belong to the series' Outlook copy, so an occurrence never answers. */
@@ -277,6 +279,7 @@ export async function syncSeriesOnce(input: SeriesRunInput): Promise<SeriesOutco
   // between two targets still sees the edit).
   const initial = stored;
   const sourceKey = replicaKey('outlook', userId);
+  const named = new Set(input.targetRecordIds ?? []);
   for (const [index, target] of input.targets.entries()) {
     const last = index === input.targets.length - 1;
     const links = Object.fromEntries([...stored].map(([k, s]) => [k, s.link]));
@@ -286,7 +289,7 @@ export async function syncSeriesOnce(input: SeriesRunInput): Promise<SeriesOutco
         source: read.source,
         target: target.replica,
         occurrences: links,
-        current: {},
+        current: await observeCopies(ctx, owner, target, stored, named),
         window: target.window,
       },
       ctx.policy
@@ -323,8 +326,16 @@ export async function syncSeriesOnce(input: SeriesRunInput): Promise<SeriesOutco
       heartbeat({ phase: 'write', target: target.replica, key });
       try {
         let link = nextLink && !last ? withSourceOf(nextLink, initial.get(oldKey ?? key)?.link, sourceKey) : nextLink;
+        let wroteSource = false;
         for (const action of actions.filter(isWrite)) {
-          if (action.replica !== target.replica) continue; // Outlook is this plan's source, never written here.
+          if (action.replica === sourceKey && read.source) {
+            // A copy changed in NetSuite or Autotask: the occurrence in Outlook follows.
+            wroteSource = await writeOccurrenceInOutlook(ctx, input.graph, owner, input.masterId, key, action);
+            if (action.type === 'update-fields') outcome.updated++;
+            else if (action.type === 'delete') outcome.deleted++;
+            continue;
+          }
+          if (action.replica !== target.replica) continue;
           const result = await execute(
             ctx,
             current?.link ?? planLink ?? emptyLink(input.seriesItemId, key),
@@ -336,6 +347,9 @@ export async function syncSeriesOnce(input: SeriesRunInput): Promise<SeriesOutco
           else if (action.type === 'update-fields') outcome.updated++;
           else if (action.type === 'delete') outcome.deleted++;
         }
+        // The source's base stays where it was: the next run (Outlook reports the changed series)
+        // sees the occurrence changed and carries it to every target, not only the one it came from.
+        if (wroteSource && link) link = withSourceOf(link, initial.get(oldKey ?? key)?.link, sourceKey);
         if (actions.some((a) => a.type === 'skip' && a.reason === 'left-window')) outcome.forgotten++;
         const itemId = `${input.seriesItemId}@${key}`;
         for (const action of actions) await audit(ctx, userId, itemId, action);
@@ -376,6 +390,50 @@ export async function syncSeriesOnce(input: SeriesRunInput): Promise<SeriesOutco
   }
   outcome.occurrences = stored.size;
   return outcome;
+}
+
+/**
+ * What the hinted copies of this target look like now, by occurrence key (DESIGN.md §2: update and
+ * delete of a single occurrence both ways). Copies no hint named are not read: their base stands.
+ */
+async function observeCopies(
+  ctx: TenantSyncContext,
+  owner: ReplicaOwner,
+  target: SeriesTarget,
+  stored: ReadonlyMap<string, StoredOccurrence>,
+  named: ReadonlySet<string>
+): Promise<Record<string, Observation>> {
+  const io = ctx.io[target.side];
+  const current: Record<string, Observation> = {};
+  if (!io || named.size === 0) return current;
+  for (const [key, occurrence] of stored) {
+    const recordId = occurrence.link.replicas[target.replica]?.recordId;
+    if (!recordId || !named.has(recordId)) continue;
+    const read = await io.read(owner, recordId, projectionContext(ctx, owner));
+    current[key] = read.observation.state === 'present' ? { ...read.observation, recordId } : read.observation;
+  }
+  return current;
+}
+
+/**
+ * An occurrence edited or deleted on a target becomes an exception or a cancellation of the
+ * Outlook series. False when Outlook no longer has the occurrence (already cancelled).
+ */
+async function writeOccurrenceInOutlook(
+  ctx: TenantSyncContext,
+  graph: GraphClient,
+  owner: ReplicaOwner,
+  masterId: string,
+  key: string,
+  action: WriteAction
+): Promise<boolean> {
+  const outlook = ctx.io.outlook;
+  if (!outlook || (action.type !== 'update-fields' && action.type !== 'delete')) return false;
+  const occurrence = await graph.findOccurrence(owner.mailbox, masterId, key, key.length === 10);
+  if (!occurrence) return false;
+  if (action.type === 'update-fields') await outlook.update(owner, action, occurrence.id);
+  else await outlook.remove(owner, action, occurrence.id);
+  return true;
 }
 
 /** The link with the source replica as `before` had it (absent when `before` had none). */

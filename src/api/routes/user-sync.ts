@@ -235,14 +235,31 @@ export const userSyncRoutes =
       }
     );
 
-    app.post('/v1/users/:id/sync/resume', { schema: userRoute('Resume a paused sync') }, async (request) => {
-      const user = await requireUser(request.params.id);
-      const status = await update(user, request.log, 'sync resumed', (handle) =>
-        handle.executeUpdate(resumeUpdate, { args: [{}] })
-      );
-      await deps.users.setDesiredState(user.id, 'running');
-      return status;
-    });
+    app.post(
+      '/v1/users/:id/sync/resume',
+      {
+        schema: {
+          ...userRoute(
+            'Resume a paused sync, or one that needs attention (confirmDeletes lets the held deletes through)'
+          ),
+          // Without confirmDeletes an admin could only drop what the mass-deletion guard held back.
+          // A resume without a body (as before) confirms nothing.
+          body: z.preprocess((body) => body ?? {}, z.object({ confirmDeletes: z.boolean().default(false) }).strict()),
+        },
+      },
+      async (request) => {
+        const user = await requireUser(request.params.id);
+        const confirmDeletes = request.body.confirmDeletes;
+        const status = await update(
+          user,
+          request.log,
+          confirmDeletes ? 'sync resumed, deletes confirmed' : 'sync resumed',
+          (handle) => handle.executeUpdate(resumeUpdate, { args: [{ confirmDeletes }] })
+        );
+        await deps.users.setDesiredState(user.id, 'running');
+        return status;
+      }
+    );
 
     app.post(
       '/v1/users/:id/sync/resync',

@@ -5,6 +5,8 @@ export interface FaultMatch {
   /** Entity name as in the URL (case-insensitive), e.g. "Appointments". */
   entity?: string;
   pathIncludes?: string;
+  /** What the request does, as the request log names it ("create", "query", "update", …). */
+  action?: string;
 }
 
 interface Rule {
@@ -17,6 +19,7 @@ export interface RequestInfo {
   method: string;
   path: string;
   entity?: string;
+  action?: string;
 }
 
 /**
@@ -92,6 +95,7 @@ export class Faults {
 function applies(match: FaultMatch, request: RequestInfo): boolean {
   if (match.method && match.method.toUpperCase() !== request.method.toUpperCase()) return false;
   if (match.entity && match.entity.toLowerCase() !== (request.entity ?? '').toLowerCase()) return false;
+  if (match.action && match.action !== request.action) return false;
   if (match.pathIncludes && !request.path.toLowerCase().includes(match.pathIncludes.toLowerCase())) return false;
   return true;
 }

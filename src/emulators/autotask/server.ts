@@ -137,7 +137,12 @@ export class AutotaskHandler {
     const route = this.route(method, segments, url, body, user);
     note(route.entity?.name, route.action);
 
-    const injected = this.deps.faults.take({ method, path: url.pathname, entity: route.entity?.name });
+    const injected = this.deps.faults.take({
+      method,
+      path: url.pathname,
+      entity: route.entity?.name,
+      action: route.action,
+    });
     if (injected) throw injected;
 
     const slotKey = `${user.integrationCode}:${route.entity?.name ?? segments[0] ?? ''}`;

@@ -27,20 +27,28 @@ const activities = proxyActivities<Activities>({
  */
 export async function itemSync(input: ItemSyncInput): Promise<SeriesOutcome | undefined> {
   let pending = true;
-  setHandler(seriesChangedSignal, () => {
+  // Copies in NetSuite or Autotask that changed: read by the next run, which brings their edits back.
+  const targetRecordIds = new Set(input.targetRecordIds ?? []);
+  setHandler(seriesChangedSignal, (change) => {
     pending = true;
+    for (const id of change?.targetRecordIds ?? []) targetRecordIds.add(id);
   });
   let last: SeriesOutcome | undefined;
   for (;;) {
     pending = false;
+    const named = [...targetRecordIds];
+    targetRecordIds.clear();
     try {
       last = await activities.syncOutlookSeries({
         tenantId: input.tenantId,
         userId: input.userId,
         masterId: input.masterId,
         workflowId: workflowInfo().workflowId,
+        ...(named.length ? { targetRecordIds: named } : {}),
       });
     } catch (err) {
+      // Not read this time: the next run (on a change or the roll) reads them.
+      for (const id of named) targetRecordIds.add(id);
       // Retries are spent (or the failure cannot succeed): wait for the next change or roll.
       log.warn('series sync failed', {
         itemId: input.itemId,
@@ -59,7 +67,7 @@ export async function itemSync(input: ItemSyncInput): Promise<SeriesOutcome | un
     const info = workflowInfo();
     if (info.continueAsNewSuggested || info.historyLength > input.maxHistoryEvents) {
       await condition(allHandlersFinished);
-      return continueAsNew<typeof itemSync>({ ...input, pending: true });
+      return continueAsNew<typeof itemSync>({ ...input, pending: true, targetRecordIds: [...targetRecordIds] });
     }
   }
   await condition(allHandlersFinished);

@@ -1,8 +1,14 @@
 import { defineSignal } from '@temporalio/workflow';
 import type { SeriesOutcome } from '../../activities';
 
-/** To the child: its series changed (a delta round touched it); sync it again. */
-export const seriesChangedSignal = defineSignal<[]>('seriesChanged');
+/** What changed of a series besides Outlook: copies of its occurrences another side named. */
+export interface SeriesChange {
+  /** NetSuite or Autotask records (occurrence copies) a poller or push named: read them, bring their edits back. */
+  targetRecordIds?: string[];
+}
+
+/** To the child: its series changed (a delta round touched it, or a copy changed); sync it again. */
+export const seriesChangedSignal = defineSignal<[SeriesChange?]>('seriesChanged');
 
 /** From the child to its parent (the user's sync): what one run of the item did. Ids and counts only. */
 export interface ItemReport {
@@ -29,4 +35,6 @@ export interface ItemSyncInput {
   maxHistoryEvents: number;
   /** Carried over continue-as-new: a change arrived that the last run did not see. */
   pending?: boolean;
+  /** Carried over continue-as-new: occurrence copies named by hints and not yet read. */
+  targetRecordIds?: string[];
 }

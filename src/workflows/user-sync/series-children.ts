@@ -9,6 +9,7 @@ import {
 import { itemSyncWorkflowId, seriesItemId } from '../item-sync/item-id';
 import { itemSync } from '../item-sync/item-sync-workflow';
 import { type ItemReport, itemReportSignal, seriesChangedSignal } from '../item-sync/messages';
+import type { PullResult } from '../../activities';
 import { searchAttributes } from '../search-attributes';
 import type { UserSyncInput, UserSyncStatus } from './types';
 
@@ -71,6 +72,24 @@ export async function syncSeries(input: UserSyncInput, seriesIds: readonly strin
       if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
       // Already running (started by this run or an earlier one): tell it to look again.
       await getExternalWorkflowHandle(workflowId).signal(seriesChangedSignal);
+    }
+  }
+}
+
+/**
+ * Copies of occurrences changed in NetSuite or Autotask: the series' child (their one writer)
+ * reads them and carries the change back to Outlook as an exception or a cancellation. A series
+ * whose child is not running (it ended with its series) has nothing left to carry it to.
+ */
+export async function signalSeriesChanges(changes: NonNullable<PullResult['seriesChanges']>): Promise<void> {
+  const parentWorkflowId = workflowInfo().workflowId;
+  for (const { seriesItemId, recordIds } of changes) {
+    try {
+      await getExternalWorkflowHandle(itemSyncWorkflowId(parentWorkflowId, seriesItemId)).signal(seriesChangedSignal, {
+        targetRecordIds: recordIds,
+      });
+    } catch {
+      // The child has ended: its series is gone.
     }
   }
 }

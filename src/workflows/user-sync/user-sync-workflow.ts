@@ -17,7 +17,7 @@ import type { Activities, PullResult } from '../../activities';
 import { tenantPoller } from '../tenant-poller/tenant-poller-workflow';
 import { tenantPollerWorkflowId } from '../tenant-poller/workflow-id';
 import { searchAttributes } from '../search-attributes';
-import { registerSeriesReports, syncSeries } from './series-children';
+import { registerSeriesReports, signalSeriesChanges, syncSeries } from './series-children';
 import {
   changedSignal,
   lifecycleSignal,
@@ -255,7 +255,12 @@ class UserSync {
       this.pending.delete(source);
       const ids = [...(this.hinted.get(source) ?? [])];
       this.hinted.delete(source);
-      if (ids.length > 0) await this.attempt(() => activities.syncHinted({ ...ref, source, recordIds: ids }));
+      if (ids.length > 0)
+        await this.attempt(async () => {
+          const result = await activities.syncHinted({ ...ref, source, recordIds: ids });
+          if (result.seriesChanges?.length) await signalSeriesChanges(result.seriesChanges);
+          return result;
+        });
     }
   }
 
