@@ -49,8 +49,9 @@ export async function scanDeletions(
 }
 
 /**
- * Each linked record of the provider with a user holding a copy of its item (live single items;
- * series and their occurrences are the series engine's, which reads them whole on every run).
+ * Each linked record of the provider with a user holding a copy of its item: single items, and the
+ * per-occurrence copies of series (a gone copy is a cancelled occurrence; the user's workflow hands
+ * it to the series' child). Series masters have no record of their own there.
  */
 async function linkedRecords(
   ctx: ActivityContext,
@@ -62,7 +63,7 @@ async function linkedRecords(
     `SELECT DISTINCT r.record_id, u.user_id
        FROM item_records r
        JOIN items i ON i.tenant_id = r.tenant_id AND i.item_id = r.item_id AND NOT i.gone
-                   AND i.kind IN ('event', 'todo', 'service-call')
+                   AND i.kind IN ('event', 'occurrence', 'todo', 'service-call')
        JOIN item_records u ON u.tenant_id = r.tenant_id AND u.item_id = r.item_id AND u.user_id IS NOT NULL
       WHERE r.tenant_id = $1 AND (r.replica = $2 OR r.replica LIKE $2 || ':%')
         AND (r.user_id IS NULL OR u.user_id = r.user_id)`,

@@ -23,7 +23,13 @@ describe('occurrence edits from NetSuite and Autotask back to the Outlook series
     stack = await startSyncStack();
     await stack.startWorker();
     // Series children roll rarely here: what brings a copy's edit back is the hint, not the roll.
-    const settings = { pollIntervalMs: 500, tenantPollIntervalMs: 500, seriesRollIntervalMs: 600_000 };
+    const settings = {
+      pollIntervalMs: 500,
+      tenantPollIntervalMs: 500,
+      seriesRollIntervalMs: 600_000,
+      // Deleted copies are only found by the pollers' id-set scan.
+      deletionScanIntervalMs: 1_000,
+    };
     await stack.startUserSync(settings);
   }, 60_000);
   afterAll(async () => {
@@ -121,6 +127,18 @@ describe('occurrence edits from NetSuite and Autotask back to the Outlook series
     const nsCopy = nsEvents('Site visit (bring ladder)')[0]!;
     const nsStart = DateTime.fromISO(`${nsCopy.startDate}T${nsCopy.startTime}`, { zone: nsCopy.timezone || 'UTC' });
     expect(nsStart.toUTC().toISO()).toBe(`${dates[2]}T11:00:00.000Z`);
+  }, 120_000);
+
+  it('an occurrence deleted in Autotask is cancelled in Outlook, and its NetSuite copy goes', async () => {
+    const { series, dates } = await syncedSeries('Stand-up', 12);
+    const copy = appointments('Stand-up').find((a) => a.startDateTime.startsWith(dates[3]!))!;
+    stack.sandbox.autotask.userSide.deleteAppointment(copy.id);
+    const expected = dates.slice(0, 3).map((d) => `${d} Stand-up`);
+    await everywhere('three occurrences left on every side', series.id, 'Stand-up', expected);
+    const cancelled = stack.sandbox.graph.userSide
+      .calendarView(mailbox(), `${dates[3]}T00:00:00Z`, `${dates[3]}T23:59:00Z`)
+      .filter((e) => e.seriesMasterId === series.id && !e.isCancelled);
+    expect(cancelled).toEqual([]);
   }, 120_000);
 
   it('sync never made a provider email anyone', () => {
