@@ -21,7 +21,10 @@ function mirrored(state: ReplicaState, rivals: readonly ReplicaState[], item: It
 }
 
 function rankOf(state: ReplicaState, rivals: readonly ReplicaState[], item: ItemContext): readonly number[] {
-  const modified = state.modifiedAt !== undefined ? Date.parse(state.modifiedAt) : Number.NEGATIVE_INFINITY;
+  // Whole seconds: NetSuite stamps modifications to the second, so a sub-second lead of a side with
+  // finer stamps is no evidence of which edit came later; such a tie goes to the fixed side order.
+  const modified =
+    state.modifiedAt !== undefined ? Math.floor(Date.parse(state.modifiedAt) / 1000) : Number.NEGATIVE_INFINITY;
   return [
     mirrored(state, rivals, item) ? 0 : 1,
     systemOfRecord(item.kind, item.policy) === state.side ? 1 : 0,

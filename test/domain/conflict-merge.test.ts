@@ -43,6 +43,26 @@ describe('concurrent edits merge per field', () => {
     expect(writes(sync.round())).toEqual([]);
   });
 
+  it('edits within one second are no evidence of order (NetSuite stamps seconds): the fixed side order decides', () => {
+    const { world, sync } = synced();
+    world.edit('netsuite', { title: 'from NetSuite' });
+    world.edit('outlook:u1', { title: 'from Outlook' });
+    // Outlook's stamp 400 ms after NetSuite's, NetSuite's cut to the second as NetSuite keeps it.
+    const netsuite = world.records.get('netsuite')!;
+    netsuite.modifiedAt = '2026-03-01T10:00:00.000Z';
+    world.records.get('outlook:u1')!.modifiedAt = '2026-03-01T10:00:00.400Z';
+    expect(conflictsOf(sync.round().actions)).toEqual([
+      { type: 'conflict-resolved', field: 'title', winner: 'outlook:u1', losers: ['netsuite'], rule: 'tie-break' },
+    ]);
+    // The other way round gives the same winner: the outcome does not hang on sub-second stamps.
+    const again = synced();
+    again.world.edit('outlook:u1', { title: 'from Outlook' });
+    again.world.edit('netsuite', { title: 'from NetSuite' });
+    again.world.records.get('outlook:u1')!.modifiedAt = '2026-03-01T10:00:00.100Z';
+    again.world.records.get('netsuite')!.modifiedAt = '2026-03-01T10:00:00.000Z';
+    expect(conflictsOf(again.sync.round().actions)).toMatchObject([{ winner: 'outlook:u1', rule: 'tie-break' }]);
+  });
+
   it('different fields edited on two sides both survive, without a conflict', () => {
     const { world, sync } = synced();
     world.edit('outlook:u1', { title: 'Title from Outlook' });
