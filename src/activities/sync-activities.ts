@@ -103,9 +103,18 @@ export async function pullOutlook(ctx: ActivityContext, input: PullInput): Promi
   const changes = await graph.listChanges(user.mailbox, window, deltaLink);
   // Removed series masters are the series engine's (it confirms the delete with a GET).
   const removedSeries = await removedSeriesMasters(ctx, input, changes.removedIds);
+  const singles = changes.events.filter((e) => e.type === 'singleInstance');
+  // Graph changes an event's changeKey on every modification: one equal to the version we stored
+  // is the notification of our own write (or nothing new), and needs no read.
+  const stored = await new ItemStore(ctx.pool).versionsOf(
+    tenant.id,
+    replicaKey('outlook', user.id),
+    singles.map((e) => e.id)
+  );
+  const unchanged = singles.filter((e) => e.changeKey && stored.get(e.id) === e.changeKey);
   const refs: RecordRef[] = [
     // Series and their occurrences go through the series engine (not in this batch).
-    ...changes.events.filter((e) => e.type === 'singleInstance').map((e) => e.id),
+    ...singles.filter((e) => !unchanged.includes(e)).map((e) => e.id),
     ...changes.removedIds.filter((id) => !removedSeries.includes(id)),
   ].map((recordId) => ({ side: 'outlook', recordId, userId: user.id }));
   const seriesIds = [...new Set([...seriesMastersOf(changes), ...removedSeries])];
@@ -115,6 +124,7 @@ export async function pullOutlook(ctx: ActivityContext, input: PullInput): Promi
   await ctx.cursors.set(tenant.id, user.id, OUTLOOK_DELTA, changes.deltaLink);
   return {
     ...outcome,
+    skipped: outcome.skipped + unchanged.length,
     source: 'outlook',
     seriesIds,
     at: ctx.now().toISOString(),

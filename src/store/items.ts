@@ -39,6 +39,21 @@ export class ItemStore {
     return rows[0] && this.get(tenantId, rows[0].item_id);
   }
 
+  /**
+   * The provider version (e.g. Graph changeKey) stored for each of these records of one replica,
+   * for the records that have one: what we last wrote or read there.
+   */
+  async versionsOf(tenantId: string, replica: string, recordIds: readonly string[]): Promise<Map<string, string>> {
+    if (recordIds.length === 0) return new Map();
+    const { rows } = await this.pool.query<{ record_id: string; version: string | null }>(
+      `SELECT r.record_id, i.link->'replicas'->$2->>'version' AS version
+         FROM item_records r JOIN items i ON i.tenant_id = r.tenant_id AND i.item_id = r.item_id
+        WHERE r.tenant_id = $1 AND r.replica = $2 AND r.record_id = ANY($3::text[])`,
+      [tenantId, replica, recordIds]
+    );
+    return new Map(rows.filter((r) => r.version !== null).map((r) => [r.record_id, r.version!]));
+  }
+
   async findMeeting(tenantId: string, iCalUid: string): Promise<StoredItem | undefined> {
     const { rows } = await this.pool.query<{ item_id: string }>(
       "SELECT item_id FROM items WHERE tenant_id = $1 AND ical_uid = $2 AND kind IN ('event', 'series')",

@@ -151,6 +151,38 @@ describe('Graph notifications: duplicated, reordered, dropped; expired delta; re
     );
   }, 90_000);
 
+  it("the notification of sync's own Outlook write costs the delta call and no read of the event", async () => {
+    const ns = stack.sandbox.netsuite.userSide.createEvent(stack.sandbox.info.netsuite.employeeId, {
+      title: 'Echo check',
+      date: dateIn(6),
+      startTime: '09:00',
+      endTime: '10:00',
+      timezone: 'UTC',
+    });
+    const [copy] = await eventually('the copy in Outlook', () =>
+      outlook('Echo check').length ? outlook('Echo check') : undefined
+    );
+    stack.sandbox.netsuite.userSide.editEvent(stack.sandbox.info.netsuite.employeeId, ns.id, { title: 'Echo check 2' });
+    await onceEverywhere('Echo check 2', ['Echo check']);
+    const patchAt = graph().requestLog.findLastIndex(
+      (r) => r.method === 'PATCH' && r.url.includes(encodeURIComponent(copy!.id))
+    );
+    expect(patchAt).toBeGreaterThanOrEqual(0);
+    // Our PATCH makes Graph notify us; the delta that follows reports the changeKey we stored.
+    await eventually('the delta after the echo', () =>
+      graph()
+        .requestLog.slice(patchAt)
+        .some((r) => r.url.includes('/delta'))
+        ? true
+        : undefined
+    );
+    await new Promise((r) => setTimeout(r, 1_500));
+    const readsAfter = graph()
+      .requestLog.slice(patchAt + 1)
+      .filter((r) => r.method === 'GET' && !r.url.includes('/delta') && r.url.includes(encodeURIComponent(copy!.id)));
+    expect(readsAfter).toEqual([]);
+  });
+
   it('a dropped notification is caught up by the fallback poll', async () => {
     // The same sync, now polling every few seconds; wait for its first round before the change.
     const restartedAt = new Date().toISOString();
@@ -177,6 +209,7 @@ describe('Graph notifications: duplicated, reordered, dropped; expired delta; re
         'After the delta token expired',
         'Dropped notification',
         'Duplicated notification (edited)',
+        'Echo check 2',
         'Missed notification',
         'Reordered: kept (v3)',
         'Reordered: new (renamed)',
