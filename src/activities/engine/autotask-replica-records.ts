@@ -5,6 +5,7 @@ import {
   itemRef,
   loadServiceCallDetails,
   occurrenceRef,
+  stripMarker,
   type AutotaskClient,
   type AutotaskUser,
   type CompanyToDo,
@@ -77,7 +78,12 @@ export async function readToDo(client: AutotaskClient, id: number, zone: string)
   const toDo = await client.getToDo(id);
   if (!toDo) return null;
   const user: AutotaskUser = { resourceID: toDo.assignedToResourceID, timeZone: zone };
-  return { mapped: fromToDo(toDo, await toDoNames(client, toDo), user), modifiedAt: toDo.lastModifiedDate };
+  const ref = stripMarker(toDo.activityDescription).ref;
+  return {
+    mapped: fromToDo(toDo, await toDoNames(client, toDo), user),
+    ...(ref !== undefined ? { ref } : {}),
+    modifiedAt: toDo.lastModifiedDate,
+  };
 }
 
 export async function readServiceCall(client: AutotaskClient, id: number, zone: string): Promise<ReadRecord | null> {

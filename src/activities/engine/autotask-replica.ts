@@ -1,13 +1,16 @@
 import type { Timing } from '../../domain/canonical-event';
 import { project, type ProjectionFields } from '../../domain/projection';
+import { matchToDoRule } from '../../domain/todo-rules';
 import { allDayToInstants } from '../../providers/autotask/all-day';
 import {
   APPOINTMENT_DESCRIPTION_MAX,
   findOrCreateAppointment,
+  findOrCreateToDo,
   fromAppointment,
   stripMarker,
   TITLE_MAX,
   toAppointment,
+  toToDo,
   TODO_DESCRIPTION_MAX,
   withMarker,
   type AppointmentPatch,
@@ -41,8 +44,10 @@ export interface AutotaskReplicaOptions {
 
 /**
  * Autotask replica for one resource: Appointments (read/write, created at most once through our
- * description marker), To-Dos (read, update, delete) and Service Calls (read only: Outlook edits
- * never reach Autotask). Record ids name the entity: `appointment:1`, `todo:2`, `servicecall:3`.
+ * description marker), To-Dos (read, update, delete; created instead of an Appointment when a
+ * To-Do rule of the owner's policy matches the event's Outlook categories, with the same marker)
+ * and Service Calls (read only: Outlook edits never reach Autotask). Record ids name the entity:
+ * `appointment:1`, `todo:2`, `servicecall:3`.
  */
 export function autotaskReplica(autotask: AutotaskClient, opts: AutotaskReplicaOptions = {}): ReplicaIO {
   const readRecord = async (owner: ReplicaOwner, recordId: string): Promise<ReadRecord | null> => {
@@ -93,7 +98,17 @@ export function autotaskReplica(autotask: AutotaskClient, opts: AutotaskReplicaO
     async create(owner, action, item) {
       const user = userOf(owner);
       const ref = markerRefFor(item.itemId, action.occurrenceKey);
-      const fields = toAppointment(projectionToEvent(action.projection, 'event'), user, ref);
+      const event = projectionToEvent(action.projection, 'event');
+      // Series occurrences stay Appointments (DESIGN.md §2); single events follow the To-Do rules.
+      const rule =
+        item.kind === 'event' ? matchToDoRule(item.categories ?? [], owner.autotaskToDoRules ?? []) : undefined;
+      if (rule) {
+        const toDo = toToDo(event, user, { companyID: rule.companyId, actionTypeID: rule.actionTypeId });
+        const activityDescription = withMarker(toDo.activityDescription ?? '', ref, TODO_DESCRIPTION_MAX);
+        const { id } = await findOrCreateToDo(autotask, { ...toDo, activityDescription, ref });
+        return versionOf(formatRecordId({ entity: 'todo', id }), owner);
+      }
+      const fields = toAppointment(event, user, ref);
       const { id } = await findOrCreateAppointment(autotask, { ...fields, ref });
       return versionOf(formatRecordId({ entity: 'appointment', id }), owner);
     },
@@ -155,18 +170,27 @@ function described(text: string, ref: string | undefined): string {
   return text.length > APPOINTMENT_DESCRIPTION_MAX ? `${text.slice(0, APPOINTMENT_DESCRIPTION_MAX - 1)}…` : text;
 }
 
-/** A to-do: its subject and text live in the activity description, under the company's decoration. */
+/**
+ * A to-do: its subject and text live in the activity description. Outlook shows one made in
+ * Autotask under the company's decoration (removed again here); one calsync made keeps its marker
+ * and shows the bare subject (fromToDo).
+ */
 async function updateToDo(autotask: AutotaskClient, id: number, owner: ReplicaOwner, fields: ProjectionFields) {
   const toDo = await autotask.getToDo(id);
   if (!toDo) throw gone('CompanyToDos.update', `todo:${id}`);
-  const names = await toDoNames(autotask, toDo);
-  const [first = '', ...rest] = toDo.activityDescription.split(/\r?\n/);
-  const subject = fields.title !== undefined ? toDoSubjectOf(fields.title, names).slice(0, TITLE_MAX) : first;
+  const { text: current, ref } = stripMarker(toDo.activityDescription);
+  const [first = '', ...rest] = current.split(/\r?\n/);
+  const undecorated =
+    fields.title === undefined || ref !== undefined
+      ? fields.title
+      : toDoSubjectOf(fields.title, await toDoNames(autotask, toDo));
+  const subject = undecorated !== undefined ? undecorated.slice(0, TITLE_MAX) : first;
   const text = fields.description ?? rest.join('\n').trim();
   const patch: ToDoPatch = { id, companyID: toDo.companyID };
   if (fields.title !== undefined || fields.description !== undefined) {
     const activity = text.trim() === '' ? subject : `${subject}\n\n${text}`;
-    patch.activityDescription = activity.slice(0, TODO_DESCRIPTION_MAX);
+    patch.activityDescription =
+      ref !== undefined ? withMarker(activity, ref, TODO_DESCRIPTION_MAX) : activity.slice(0, TODO_DESCRIPTION_MAX);
   }
   if (fields.timing !== undefined)
     Object.assign(patch, instants(fields.timing, { resourceID: toDo.assignedToResourceID, timeZone: owner.timeZone }));

@@ -2,6 +2,7 @@ import type { CanonicalEvent, ItemKind, Side } from '../../domain/canonical-even
 import type { Observation } from '../../domain/link';
 import type { CreateAction, DeleteAction, RsvpAction, UpdateFieldsAction } from '../../domain/plan-action';
 import type { ProjectionContext } from '../../domain/projection';
+import type { ToDoRule } from '../../domain/todo-rules';
 
 /**
  * How the engine reads and writes one side's records, in projections (DESIGN.md §4.2). One adapter
@@ -16,6 +17,8 @@ export interface ReplicaOwner {
   timeZone: string;
   netsuiteEmployeeId?: string;
   autotaskResourceId?: number;
+  /** Outlook categories that make the user's events Autotask To-Dos (effective policy, in order). */
+  autotaskToDoRules?: readonly ToDoRule[];
 }
 
 export interface ReadResult {
@@ -37,12 +40,21 @@ export interface WriteResult {
   version?: string;
 }
 
+export interface CreatedItem {
+  itemId: string;
+  kind: ItemKind;
+  categories?: readonly string[];
+}
+
 export interface ReplicaIO {
   readonly side: Side;
   /** Reads one record; `deleted` only when the provider confirms it is gone. */
   read(owner: ReplicaOwner, recordId: string, ctx: ProjectionContext): Promise<ReadResult>;
-  /** Creates the record idempotently: a retry with the same `action.idempotencyKey` finds the first one. */
-  create(owner: ReplicaOwner, action: CreateAction, item: { itemId: string; kind: ItemKind }): Promise<WriteResult>;
+  /**
+   * Creates the record idempotently: a retry with the same `action.idempotencyKey` finds the first one.
+   * `categories` are the owner's Outlook categories of the item (they pick Autotask To-Do rules).
+   */
+  create(owner: ReplicaOwner, action: CreateAction, item: CreatedItem): Promise<WriteResult>;
   /** Applies only `action.fields` (a partial projection) to the record. */
   update(owner: ReplicaOwner, action: UpdateFieldsAction, recordId: string): Promise<WriteResult>;
   /** Deletes without notifying anyone; resolves when already gone. */

@@ -44,6 +44,8 @@ export function plannerPolicy(tenant: Tenant, users: readonly UserRow[], forUser
       autotask: tenant.connections.autotask ? directionOf[effective.autotask.direction] : 'off',
     },
     selection: { netsuite: { mode: 'all' }, autotask: effective.autotask.selection },
+    // Series are native in NetSuite only where the recurrence RESTlet can write them.
+    netsuiteNativeRecurrence: tenant.connections.netsuite?.recurrenceRestletInstalled ?? false,
     massDelete: {
       maxShare: Math.min(effective.netsuite.massDelete.share, effective.autotask.massDelete.share),
       minCount: Math.min(effective.netsuite.massDelete.minItems, effective.autotask.massDelete.minItems),
@@ -73,21 +75,33 @@ export async function loadTenantSyncContext(deps: {
     [deps.tenant.id]
   );
   const owners = new Map<string, ReplicaOwner>(
-    rows.map((u) => [
-      u.id,
-      {
-        userId: u.id,
-        mailbox: u.mailbox,
-        timeZone: u.time_zone,
-        ...(u.netsuite_employee_id ? { netsuiteEmployeeId: u.netsuite_employee_id } : {}),
-        ...(u.autotask_resource_id ? { autotaskResourceId: Number(u.autotask_resource_id) } : {}),
-      },
-    ])
+    rows.map((u) => {
+      // Each user's own To-Do rules (their overrides over the organisation's): what becomes a To-Do.
+      const toDoRules = effectivePolicy(deps.tenant.policy, u.policy).autotask.todoRules;
+      return [
+        u.id,
+        {
+          userId: u.id,
+          mailbox: u.mailbox,
+          timeZone: u.time_zone,
+          ...(u.netsuite_employee_id ? { netsuiteEmployeeId: u.netsuite_employee_id } : {}),
+          ...(u.autotask_resource_id ? { autotaskResourceId: Number(u.autotask_resource_id) } : {}),
+          ...(toDoRules.length > 0 ? { autotaskToDoRules: toDoRules } : {}),
+        },
+      ];
+    })
   );
   const { graph, netsuite, autotask } = deps.connectors;
   const io: Partial<Record<Side, ReplicaIO>> = {
     ...(graph ? { outlook: outlookReplica(graph) } : {}),
-    ...(netsuite ? { netsuite: netsuiteReplica(netsuite, { syncedEmails: rows.map((u) => u.mailbox) }) } : {}),
+    ...(netsuite
+      ? {
+          netsuite: netsuiteReplica(netsuite, {
+            syncedEmails: rows.map((u) => u.mailbox),
+            nativeRecurrence: deps.tenant.connections.netsuite?.recurrenceRestletInstalled ?? false,
+          }),
+        }
+      : {}),
     ...(autotask ? { autotask: autotaskReplica(autotask) } : {}),
   };
   return {

@@ -1,5 +1,5 @@
 import type { ItemKind } from '../../domain/canonical-event';
-import type { Link } from '../../domain/link';
+import { type Link, replicaKey } from '../../domain/link';
 import type { WriteAction } from '../../domain/plan-action';
 import type { ReplicaIO, ReplicaOwner } from './replica-io';
 
@@ -17,7 +17,10 @@ export async function writeReplica(
   const recordId = action.recordId ?? link.replicas[action.replica]?.recordId;
   switch (action.type) {
     case 'create': {
-      const written = await io.create(owner, action, { itemId: link.itemId, kind });
+      // The owner's Outlook categories decide whether Autotask gets an Appointment or a To-Do.
+      const categories = link.replicas[replicaKey('outlook', owner.userId)]?.base?.fields.categories;
+      const item = { itemId: link.itemId, kind, ...(categories ? { categories } : {}) };
+      const written = await io.create(owner, action, item);
       return { recordId: written.recordId, version: written.version };
     }
     case 'update-fields': {

@@ -1,4 +1,4 @@
-import { type AutotaskClient, type NewAppointment } from './autotask-client';
+import { type AutotaskClient, type NewAppointment, type NewToDo } from './autotask-client';
 import { formatAutotaskFilterInstant } from './datetime';
 import { invalidRequest } from './errors';
 import { markerLine, stripMarker } from './marker';
@@ -60,4 +60,35 @@ export async function findOurAppointment(
     )
     .sort((a, b) => a.id - b.id);
   return ours[0]?.id;
+}
+
+export interface ToDoIntent extends NewToDo {
+  /** Our ref for this item; the activity description must already end with its marker line. */
+  ref: string;
+}
+
+/**
+ * Creates a to-do at most once, as findOrCreateAppointment does for appointments: to-dos have no
+ * external id either, so our marker ends the activity description and a retry looks for it first
+ * (same resource, same start) instead of making a second to-do.
+ */
+export async function findOrCreateToDo(client: AutotaskClient, intent: ToDoIntent): Promise<CreateOutcome> {
+  if (stripMarker(intent.activityDescription ?? '').ref !== intent.ref) {
+    throw invalidRequest(
+      'CompanyToDos.findOrCreate',
+      `the activity description must end with ${markerLine(intent.ref)} (use withMarker)`
+    );
+  }
+  const at = Date.parse(intent.startDateTime);
+  const candidates = await client.queryToDos([
+    where.eq('assignedToResourceID', intent.assignedToResourceID),
+    where.gte('startDateTime', formatAutotaskFilterInstant(new Date(at - START_SLACK_MS))),
+    where.lte('startDateTime', formatAutotaskFilterInstant(new Date(at + START_SLACK_MS))),
+  ]);
+  const ours = candidates
+    .filter((t) => stripMarker(t.activityDescription).ref === intent.ref)
+    .sort((a, b) => a.id - b.id);
+  if (ours[0] !== undefined) return { id: ours[0].id, created: false };
+  const { ref: _ref, ...fields } = intent;
+  return { id: await client.createToDo(fields), created: true };
 }

@@ -19,8 +19,8 @@ export {
   DEFAULT_OVERLAP_MS,
 } from './change-feed';
 export type { ChangeCursor, ChangeEntity, SyncWindow } from './change-feed';
-export { findOrCreateAppointment, findOurAppointment } from './idempotent-create';
-export type { AppointmentIntent, CreateOutcome } from './idempotent-create';
+export { findOrCreateAppointment, findOrCreateToDo, findOurAppointment } from './idempotent-create';
+export type { AppointmentIntent, CreateOutcome, ToDoIntent } from './idempotent-create';
 export { loadServiceCallDetails } from './service-call-details';
 export type { ServiceCallDetails, ServiceCallWork } from './service-call-details';
 export { itemRef, occurrenceRef, parseRef, stripMarker, withMarker } from './marker';

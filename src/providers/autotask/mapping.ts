@@ -211,11 +211,19 @@ export function toDoSubject(activityDescription: string, names: ToDoNames): stri
   return [subject, who, names.actionTypeName].filter((s) => s.trim() !== '').join(' – ');
 }
 
+/**
+ * A To-Do as Outlook shows it. One calsync made from an Outlook event (by a To-Do rule; it ends
+ * with our marker) keeps the subject its author typed: decorating it would rewrite the author's
+ * own event (and its NetSuite copy) once, for names they chose by category. Any other To-Do gets
+ * the company / contact / action type decoration. Our marker never reaches Outlook.
+ */
 export function fromToDo(toDo: CompanyToDo, names: ToDoNames, user: AutotaskUser): FromAutotask {
-  const [, ...rest] = toDo.activityDescription.split(/\r?\n/);
+  const { text, ref } = stripMarker(toDo.activityDescription);
+  const [first = '', ...rest] = text.split(/\r?\n/);
+  const parsedRef = ref === undefined ? undefined : parseRef(ref);
   const event = build({
     kind: 'todo',
-    title: toDoSubject(toDo.activityDescription, names),
+    title: ref === undefined ? toDoSubject(text, names) : first.trim(),
     description: rest.join('\n').trim(),
     timing: timingOf(toDo.startDateTime, toDo.endDateTime, user),
     extras: {
@@ -228,7 +236,7 @@ export function fromToDo(toDo: CompanyToDo, names: ToDoNames, user: AutotaskUser
       },
     },
   });
-  return { event };
+  return parsedRef === undefined ? { event } : { event, ref: parsedRef };
 }
 
 function personName(resource: Resource): string | undefined {
