@@ -264,7 +264,10 @@ export async function pollAutotask(ctx: ActivityContext, input: { tenantId: stri
   };
   // Each entity's watermark is kept only once every entity was read, so a failed pull is read again.
   const appointments = await pull('Appointments');
-  for (const change of appointments.changes) touch(change.resourceID, `appointment:${change.id}`);
+  const ours = await ownWrites(ctx, input.tenantId, byResource, appointments.changes);
+  for (const change of appointments.changes) {
+    if (!ours.has(change.id)) touch(change.resourceID, `appointment:${change.id}`);
+  }
   // DESIGN.md §2: To-Dos and Service Calls reach Outlook too (service calls: each of their resources).
   const toDos = await pull('CompanyToDos');
   for (const change of toDos.changes) touch(change.assignedToResourceID, `todo:${change.id}`);
@@ -276,4 +279,35 @@ export async function pollAutotask(ctx: ActivityContext, input: { tenantId: stri
   await ctx.cursors.set(input.tenantId, 'tenant', AUTOTASK_CURSORS.CompanyToDos, JSON.stringify(toDos.cursor));
   await ctx.cursors.set(input.tenantId, 'tenant', AUTOTASK_CURSORS.ServiceCalls, JSON.stringify(serviceCalls.cursor));
   return { connected: true, affected: [...affected].map(([userId, ids]) => ({ userId, recordIds: [...ids] })) };
+}
+
+/**
+ * Appointments whose modification stamp equals the version we stored for them: what the feed
+ * shows is our own write (or nothing new), so nobody needs to read them again.
+ */
+async function ownWrites(
+  ctx: ActivityContext,
+  tenantId: string,
+  byResource: ReadonlyMap<number, string>,
+  changes: readonly { id: number; resourceID: number; updateDateTime?: string | null; createDateTime?: string | null }[]
+): Promise<Set<number>> {
+  const items = new ItemStore(ctx.pool);
+  const ours = new Set<number>();
+  const byUser = new Map<string, (typeof changes)[number][]>();
+  for (const change of changes) {
+    const userId = byResource.get(Number(change.resourceID));
+    if (userId) (byUser.get(userId) ?? byUser.set(userId, []).get(userId)!).push(change);
+  }
+  for (const [userId, mine] of byUser) {
+    const stored = await items.versionsOf(
+      tenantId,
+      replicaKey('autotask', userId),
+      mine.map((c) => `appointment:${c.id}`)
+    );
+    for (const c of mine) {
+      const stamp = c.updateDateTime ?? c.createDateTime;
+      if (stamp && stored.get(`appointment:${c.id}`) === stamp) ours.add(c.id);
+    }
+  }
+  return ours;
 }
