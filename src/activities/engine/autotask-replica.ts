@@ -13,6 +13,7 @@ import {
   toToDo,
   TODO_DESCRIPTION_MAX,
   withMarker,
+  type Appointment,
   type AppointmentPatch,
   type AutotaskClient,
   type AutotaskUser,
@@ -50,11 +51,17 @@ export interface AutotaskReplicaOptions {
  * `appointment:1`, `todo:2`, `servicecall:3`.
  */
 export function autotaskReplica(autotask: AutotaskClient, opts: AutotaskReplicaOptions = {}): ReplicaIO {
+  // The adapter lives for one activity: an appointment the engine has just read (before planning a
+  // write to it) serves the update's merge instead of a second GET. The patch carries only the
+  // changed fields, so an edit landing in between is not overwritten.
+  const justRead = new Map<number, Appointment>();
+
   const readRecord = async (owner: ReplicaOwner, recordId: string): Promise<ReadRecord | null> => {
     const { entity, id } = parseRecordId(recordId);
     if (entity === 'todo') return readToDo(autotask, id, owner.timeZone);
     if (entity === 'servicecall') return readServiceCall(autotask, id, owner.timeZone);
     const appointment = await autotask.getAppointment(id);
+    if (appointment) justRead.set(id, appointment);
     if (!appointment) return null;
     const user: AutotaskUser = { resourceID: appointment.resourceID, timeZone: owner.timeZone };
     const ref = stripMarker(appointment.description).ref;
@@ -120,7 +127,8 @@ export function autotaskReplica(autotask: AutotaskClient, opts: AutotaskReplicaO
         await updateToDo(autotask, id, owner, action.fields);
         return versionOf(recordId, owner);
       }
-      const current = await autotask.getAppointment(id);
+      const current = justRead.get(id) ?? (await autotask.getAppointment(id));
+      justRead.delete(id);
       if (!current) throw gone('Appointments.update', recordId);
       const user: AutotaskUser = { resourceID: current.resourceID, timeZone: owner.timeZone };
       const { ref } = stripMarker(current.description);
