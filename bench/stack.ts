@@ -115,6 +115,7 @@ export async function startBenchStack(options: {
           algorithm: 'PS256',
           restBaseUrl: netsuite.baseUrl,
           pushInstalled: push,
+          recurrenceRestletInstalled: false,
           concurrencyLimit: 20,
         },
         autotask: {

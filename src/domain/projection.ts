@@ -17,7 +17,7 @@ import {
   type Timing,
   timingSchema,
 } from './canonical-event';
-import { normalizeRRule, occurrenceKeyOf } from './recurrence';
+import { netSuiteFormOf, normalizeRRule, occurrenceKeyOf } from './recurrence';
 import { canonicalIanaZone, normalizeInstant, UTC_ZONE } from './time-zones';
 
 /**
@@ -157,6 +157,12 @@ function normalizeAttendees(
   return [...byEmail.values()].sort((a, b) => a.email.localeCompare(b.email));
 }
 
+/** A series as NetSuite reads it back (no COUNT, Sunday weeks), so our own write is not an edit. */
+function inNetSuiteForm(recurrence: ProjectedRecurrence, timing: Timing | undefined): ProjectedRecurrence {
+  const form = timing ? netSuiteFormOf(recurrence, timing) : undefined;
+  return form ? { ...recurrence, rrule: form.rrule, exdates: [...form.exdates] } : recurrence;
+}
+
 export function normalizeRecurrence(recurrence: ProjectedRecurrence, allDay: boolean): ProjectedRecurrence {
   return {
     rrule: normalizeRRule(recurrence.rrule),
@@ -225,7 +231,10 @@ export function normalizeFields(side: Side, fields: ProjectionFields, ctx: Proje
         out.recurrence =
           fields.recurrence === null || fields.recurrence === undefined
             ? fields.recurrence
-            : normalizeRecurrence(fields.recurrence, fields.timing?.allDay ?? false);
+            : normalizeRecurrence(
+                side === 'netsuite' ? inNetSuiteForm(fields.recurrence, fields.timing) : fields.recurrence,
+                fields.timing?.allDay ?? false
+              );
         break;
     }
   }

@@ -63,6 +63,11 @@ export async function startSandbox(options: {
    * as the shipped SuiteScript bundle would; without it a tenant poller reads them.
    */
   publicBaseUrl?: string;
+  /**
+   * Whether the tenant's connection says the recurrence RESTlet is installed (the emulator runs
+   * it): series then live natively in NetSuite. Default true.
+   */
+  nativeRecurrence?: boolean;
 }): Promise<Sandbox> {
   const { config } = options;
   const tenantId = options.tenantId ?? SANDBOX_TENANT_ID;
@@ -126,7 +131,9 @@ export async function startSandbox(options: {
           ...m2m,
           algorithm: 'PS256',
           restBaseUrl: netsuite.baseUrl,
+          restletUrl: netsuite.restletUrl,
           pushInstalled: pushSecret !== undefined,
+          recurrenceRestletInstalled: options.nativeRecurrence ?? true,
           concurrencyLimit: 5,
         },
         autotask: {

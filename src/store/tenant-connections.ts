@@ -33,6 +33,11 @@ export const netsuiteConnectionSchema = z
     restletUrl: url.optional(),
     /** Whether the SuiteScript bundle pushes changes (else a tenant poller reads them). */
     pushInstalled: z.boolean().default(false),
+    /**
+     * Whether the bundle's recurrence RESTlet is deployed: series are then written and read as
+     * native NetSuite recurring events; without it they go to NetSuite as single occurrences.
+     */
+    recurrenceRestletInstalled: z.boolean().default(false),
     concurrencyLimit: z.number().int().min(1).max(100).default(5),
   })
   .strict();

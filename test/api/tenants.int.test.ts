@@ -136,18 +136,38 @@ describe('connections', () => {
       },
     });
     expect(configured.status).toBe(200);
-    expect(configured.body.connections.netsuite).toMatchObject({ credentials: 'tba-tokens', pushSecret: 'stored' });
+    expect(configured.body.connections.netsuite).toMatchObject({
+      credentials: 'tba-tokens',
+      pushSecret: 'stored',
+      pushInstalled: false,
+      recurrenceRestletInstalled: false,
+    });
     expect(configured.text).not.toContain(TBA.tokenSecret);
 
     const again = await stack.request('PUT', '/v1/tenants/conn/connections/netsuite', {
       headers: admin,
-      json: { accountId: netsuite.accountId, auth: 'tba', restBaseUrl: netsuite.baseUrl, concurrencyLimit: 3 },
+      json: {
+        accountId: netsuite.accountId,
+        auth: 'tba',
+        restBaseUrl: netsuite.baseUrl,
+        concurrencyLimit: 3,
+        recurrenceRestletInstalled: true,
+      },
     });
     expect(again.body.connections.netsuite).toMatchObject({
       credentials: 'tba-tokens',
       pushSecret: 'stored',
       concurrencyLimit: 3,
+      recurrenceRestletInstalled: true,
     });
+    const read = await stack.request('GET', '/v1/tenants/conn', { headers: admin });
+    expect(read.body.connections.netsuite.recurrenceRestletInstalled).toBe(true);
+    const notAFlag = await stack.request('PUT', '/v1/tenants/conn/connections/netsuite', {
+      headers: admin,
+      json: { accountId: netsuite.accountId, auth: 'tba', recurrenceRestletInstalled: 'yes' },
+    });
+    expect(notAFlag.status).toBe(400);
+    expect(pluck(notAFlag.body.errors, 'field')).toEqual(['body.recurrenceRestletInstalled']);
 
     const { rows } = await stack.db.pool.query<{ secrets: Buffer }>('SELECT secrets FROM tenants WHERE id = $1', [
       'conn',

@@ -41,6 +41,11 @@ export async function startSyncStack(
     /** A Temporal server and a PostgreSQL of the test's own (default: the shared ones). */
     temporalAddress?: string;
     databaseUrl?: string;
+    /**
+     * The tenant's NetSuite connection has the recurrence RESTlet installed (series native in
+     * NetSuite). Default false: series reach NetSuite as single occurrences.
+     */
+    netsuiteNativeRecurrence?: boolean;
   } = {}
 ) {
   if (!runtimeInstalled) {
@@ -73,6 +78,7 @@ export async function startSyncStack(
     dataDir,
     tenantId: `t_test_${suffix}`,
     userId: `u_test_${suffix}`,
+    nativeRecurrence: options.netsuiteNativeRecurrence ?? false,
   });
   const connection = await Connection.connect({ address });
   const dataConverter = createDataConverter(options.codecKeys);

@@ -22,8 +22,14 @@ export function outlookReplica(graph: GraphClient): ReplicaIO {
     side: 'outlook',
 
     async read(owner, recordId, ctx): Promise<ReadResult> {
-      const found = await graph.findEvent(owner.mailbox, recordId);
+      let found = await graph.findEvent(owner.mailbox, recordId);
       if (!found) return { observation: { state: 'deleted' }, kind: 'event' };
+      // A master's cancelled occurrences (its exdates) are only selected by getSeries: read without
+      // them, a series read here would look as if its cancellations were undone.
+      if (found.event.type === 'seriesMaster') {
+        const series = await graph.getSeries(owner.mailbox, recordId);
+        found = { event: series.master, identity: series.identity };
+      }
       const { event: record, identity } = found;
       const event = mapped(record, owner);
       const projection = project('outlook', event, { ownerEmail: owner.mailbox, ownerZone: owner.timeZone, ...ctx });

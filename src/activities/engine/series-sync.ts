@@ -12,6 +12,7 @@ import { graphEventToCanonical } from '../../providers/graph';
 import { ProviderError } from '../../providers/provider-error';
 import { enrichFromGraph } from './outlook-replica-enrich';
 import type { ReplicaOwner } from './replica-io';
+import { retireNativeNetSuiteSeries, syncNativeNetSuiteSeries } from './netsuite-native-series';
 import { isoInstant } from './shared-replica-errors';
 import type { TenantSyncContext } from './sync-records';
 import { writeReplica } from './write-replica';
@@ -112,7 +113,9 @@ async function persist(
   // A link forgotten earlier may come back (the window moved back): start from a clean row.
   await pool.query('DELETE FROM items WHERE tenant_id = $1 AND item_id = $2', [ctx.tenantId, link.itemId]);
   const inserted = await ctx.items.insert(ctx.tenantId, { ...link, occurrenceKey: key });
-  return inserted.link.replicas === link.replicas ? inserted : ctx.items.save(ctx.tenantId, link, inserted.version);
+  // Always saved: insert does not index the link's record ids, and a poller must find a copy by
+  // its record id (else the series' first target, e.g. Autotask alone, reads as new items).
+  return ctx.items.save(ctx.tenantId, link, inserted.version);
 }
 
 function projectionContext(ctx: TenantSyncContext, owner: ReplicaOwner): ProjectionContext {
@@ -274,19 +277,42 @@ export async function syncSeriesOnce(input: SeriesRunInput): Promise<SeriesOutco
     }
   }
 
+  // With the recurrence RESTlet, NetSuite holds the series as one recurring event; only a rule it
+  // cannot represent still reaches it as single occurrences.
+  let targets = input.targets;
+  // Occurrence copies a target gets no more (NetSuite took the series natively): deleted, not kept.
+  const retired = new Set<ReplicaKey>();
+  if (targets.some((t) => t.side === 'netsuite')) {
+    heartbeat({ phase: 'native', masterId: input.masterId });
+    const series = { ctx, owner, masterId: input.masterId, seriesItemId: input.seriesItemId };
+    const native = ctx.policy.netsuiteNativeRecurrence
+      ? await syncNativeNetSuiteSeries({ ...series, source: read.source, projection: projectionContext(ctx, owner) })
+      : undefined;
+    if (native?.native) {
+      outcome.created += native.created;
+      outcome.updated += native.updated;
+      outcome.deleted += native.deleted;
+      const netsuiteKey = replicaKey('netsuite');
+      if ([...stored.values()].some((s) => s.link.replicas[netsuiteKey])) retired.add(netsuiteKey);
+      else targets = targets.filter((t) => t.side !== 'netsuite');
+    } else {
+      outcome.deleted += await retireNativeNetSuiteSeries(series);
+    }
+  }
+
   // The source's base moves on only with the last target: every target is planned against the
   // series as it was before this run, so an edit reaches all of them (and a retry after a failure
   // between two targets still sees the edit).
   const initial = stored;
   const sourceKey = replicaKey('outlook', userId);
   const named = new Set(input.targetRecordIds ?? []);
-  for (const [index, target] of input.targets.entries()) {
-    const last = index === input.targets.length - 1;
+  for (const [index, target] of targets.entries()) {
+    const last = index === targets.length - 1;
     const links = Object.fromEntries([...stored].map(([k, s]) => [k, s.link]));
     const planned = planSeries(
       {
         seriesItemId: input.seriesItemId,
-        source: read.source,
+        source: retired.has(target.replica) ? null : read.source,
         target: target.replica,
         occurrences: links,
         current: await observeCopies(ctx, owner, target, stored, named),

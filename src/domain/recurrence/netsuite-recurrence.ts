@@ -4,7 +4,8 @@ import { dateInZone } from '../time-zones';
 import { allOccurrences, expandOccurrences, occurrenceOnDate, type SeriesDefinition } from './expand';
 import { occurrenceKeyOf } from './occurrence-key';
 import { formatRRule, parseRRule, type RRuleParts, sortWeekdays, type Weekday, WEEKDAYS } from './rrule-body';
-import { anchorOnDate, type SeriesAnchor } from './series-anchor';
+import { anchorFromTiming, anchorOnDate, type SeriesAnchor } from './series-anchor';
+import type { Timing } from '../canonical-event';
 import { endDateForUntil, untilForEndDate } from './until';
 
 /**
@@ -283,4 +284,27 @@ export function netSuiteToRrule(recurrence: NetSuiteRecurrence, options: FromNet
     return hit ? [hit.key] : [];
   });
   return { ok: true, rrule, anchor: anchorOnDate(anchor, recurrence.seriesStartDate), exdates };
+}
+
+/**
+ * A rule in the form NetSuite reports it back once written natively: NetSuite has no occurrence
+ * count (COUNT becomes the last date, read back as UNTIL), weeks start on Sunday, and exclusions are
+ * dates. Comparing in this form keeps a series we wrote from looking edited when NetSuite returns it.
+ * Undefined when NetSuite cannot hold the rule.
+ */
+export function netSuiteFormOf(
+  recurrence: { readonly rrule: string; readonly timeZone: string; readonly exdates: readonly string[] },
+  timing: Timing
+): { rrule: string; exdates: readonly string[] } | undefined {
+  const anchor = anchorFromTiming({ ...timing, timeZone: recurrence.timeZone });
+  const duration = timing.allDay
+    ? Math.max(1, Math.round((Date.parse(timing.endDate) - Date.parse(timing.startDate)) / 86_400_000))
+    : Date.parse(timing.end) - Date.parse(timing.start);
+  const written = rruleToNetSuite(recurrence.rrule, anchor, { exdates: recurrence.exdates, duration });
+  if (!written.ok) return undefined;
+  const read = netSuiteToRrule(written.recurrence, {
+    ...(anchor.allDay ? {} : { startTime: anchor.start.slice(11, 19) }),
+    timeZone: recurrence.timeZone,
+  });
+  return read.ok ? { rrule: read.rrule, exdates: read.exdates } : undefined;
 }
