@@ -119,8 +119,14 @@ export async function pullOutlook(ctx: ActivityContext, input: PullInput): Promi
   ].map((recordId) => ({ side: 'outlook', recordId, userId: user.id }));
   const seriesIds = [...new Set([...seriesMastersOf(changes), ...removedSeries])];
 
-  const sync = await tenantContext(ctx, input, input.workflowId);
-  const outcome = await syncRecords(sync, refs, { guardUserId: user.id, skipGuard: input.confirmDeletes });
+  // A quiet mailbox (most pulls) needs no sync context: it loads every user of the tenant.
+  const outcome =
+    refs.length === 0
+      ? emptyOutcome()
+      : await syncRecords(await tenantContext(ctx, input, input.workflowId), refs, {
+          guardUserId: user.id,
+          skipGuard: input.confirmDeletes,
+        });
   await ctx.cursors.set(tenant.id, user.id, OUTLOOK_DELTA, changes.deltaLink);
   return {
     ...outcome,
@@ -310,4 +316,8 @@ async function ownWrites(
     }
   }
   return ours;
+}
+
+function emptyOutcome(): BatchOutcome {
+  return { created: 0, updated: 0, deleted: 0, rsvps: 0, conflicts: 0, skipped: 0, failed: 0 };
 }
