@@ -13,7 +13,9 @@ async function main(): Promise<number> {
   const jestArgs = args.filter((a) => a !== '--chaos');
   const env = { ...process.env, NODE_EXTRA_CA_CERTS: cert.certPath, ...(chaos ? { CALSYNC_CHAOS: 'long' } : {}) };
   const jest = require.resolve('jest/bin/jest');
-  const child = spawn(process.execPath, [jest, ...(chaos ? ['test/convergence'] : []), ...jestArgs], {
+  // `--chaos` alone runs the convergence profiles; with test paths (a failure's replay line) just those.
+  const namesTests = jestArgs.some((a) => a.startsWith('test/') || a.endsWith('.ts'));
+  const child = spawn(process.execPath, [jest, ...(chaos && !namesTests ? ['test/convergence'] : []), ...jestArgs], {
     stdio: 'inherit',
     env,
     cwd: projectDir,

@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { DateTime } from 'luxon';
+import type { RestartableServers } from './restartable-servers';
 import type { SyncStack } from './sync-stack';
 
 /**
@@ -22,7 +23,14 @@ export type FaultKind =
   | 'autotask-429'
   | 'autotask-503'
   | 'latency'
-  | 'worker-restart';
+  | 'worker-restart'
+  /** Only with servers of the suite's own (restartable-servers.ts): history and rows survive. */
+  | 'temporal-restart'
+  | 'postgres-restart';
+
+const RESTART_FAULTS: readonly FaultKind[] = ['temporal-restart', 'postgres-restart'];
+/** How long a restarted server stays down: long enough for polls and queries to fail meanwhile. */
+const SERVER_DOWN_MS = 1000;
 
 export type Command =
   | { type: 'create'; side: SideName }
@@ -43,12 +51,28 @@ export interface ModelOptions {
   /** Series actions (make a series, edit/cancel an occurrence): off until series sync works. */
   series: boolean;
   maxCommands: number;
+  /** Temporal and PostgreSQL restarts among the generated faults. */
+  restarts?: boolean;
+  /** Faults that every sequence has once each, at a generated place after its first creates. */
+  inEverySequence?: FaultKind[];
 }
 
 const side = fc.constantFrom<SideName>(...SIDES);
 const target = fc.nat({ max: 20 });
 
 export function commandsArbitrary(options: ModelOptions): fc.Arbitrary<Command[]> {
+  const faultKinds: FaultKind[] = [
+    'graph-429',
+    'graph-503',
+    'netsuite-429',
+    'netsuite-503',
+    'autotask-429',
+    'autotask-503',
+    'latency',
+    'worker-restart',
+    // Appended only when asked: without them a seed generates what it generated before they existed.
+    ...(options.restarts ? RESTART_FAULTS : []),
+  ];
   const weighted: { weight: number; arbitrary: fc.Arbitrary<Command> }[] = [
     { weight: 5, arbitrary: side.map((s) => ({ type: 'create' as const, side: s })) },
     { weight: 1, arbitrary: fc.constant({ type: 'invite' as const }) },
@@ -87,18 +111,7 @@ export function commandsArbitrary(options: ModelOptions): fc.Arbitrary<Command[]
     { weight: 1, arbitrary: fc.constant({ type: 'settle' as const }) },
     {
       weight: 3,
-      arbitrary: fc
-        .constantFrom<FaultKind>(
-          'graph-429',
-          'graph-503',
-          'netsuite-429',
-          'netsuite-503',
-          'autotask-429',
-          'autotask-503',
-          'latency',
-          'worker-restart'
-        )
-        .map((kind) => ({ type: 'fault' as const, kind })),
+      arbitrary: fc.constantFrom<FaultKind>(...faultKinds).map((kind) => ({ type: 'fault' as const, kind })),
     },
   ];
   if (options.series) {
@@ -119,9 +132,19 @@ export function commandsArbitrary(options: ModelOptions): fc.Arbitrary<Command[]
     side.map((s) => ({ type: 'create' as const, side: s })),
     { minLength: 1, maxLength: 3 }
   );
+  const rest = fc.array(fc.oneof(...weighted), { minLength: 1, maxLength: options.maxCommands });
+  const forced = options.inEverySequence ?? [];
+  if (forced.length === 0) return fc.tuple(creates, rest).map(([first, more]) => [...first, ...more]);
+  // Each forced fault goes in at a generated place; shrinking moves it towards the front.
   return fc
-    .tuple(creates, fc.array(fc.oneof(...weighted), { minLength: 1, maxLength: options.maxCommands }))
-    .map(([first, rest]) => [...first, ...rest]);
+    .tuple(creates, rest, fc.array(fc.nat(), { minLength: forced.length, maxLength: forced.length }))
+    .map(([first, more, places]) => {
+      const sequence = [...more];
+      forced.forEach((kind, i) =>
+        sequence.splice(places[i]! % (sequence.length + 1), 0, { type: 'fault' as const, kind })
+      );
+      return [...first, ...sequence];
+    });
 }
 
 /** One record as each side shows it, reduced to the mapped fields the suite compares. */
@@ -147,6 +170,18 @@ interface ModelItem {
   candidates?: string[];
   start: number;
   end: number;
+  /** The same for the end, when a time edit raced an Autotask one. */
+  endCandidates?: number[];
+  /**
+   * What a person set in Autotask since the sides last agreed. Autotask is the item's master
+   * (DESIGN.md §2, §4.3): an edit of the same field made elsewhere before a sync round saw the
+   * Autotask one is a conflict that Autotask wins; made after it, the edit wins. Both may happen.
+   */
+  unsettledInAutotask?: { title?: string; end?: number };
+  /** Two people changed the title before any sync could see either: a conflict must be audited. */
+  conflicted?: boolean;
+  /** A person's latest edit did not win (seen once the sides agreed): a conflict must be audited. */
+  editLost?: boolean;
   private: boolean;
   deleted: boolean;
   /** Deleted by a person (on this side), or declined. */
@@ -176,7 +211,12 @@ export class ConvergenceRun {
   constructor(
     private readonly stack: SyncStack,
     worker: Awaited<ReturnType<SyncStack['startWorker']>>,
-    private readonly options: { settleTimeoutMs: number; findTimeoutMs: number }
+    private readonly options: {
+      settleTimeoutMs: number;
+      findTimeoutMs: number;
+      /** The suite's own Temporal and PostgreSQL, for the restart faults. */
+      servers?: Pick<RestartableServers, 'restartTemporal' | 'restartPostgres'>;
+    }
   ) {
     this.run = ++runCounter;
     this.workerEntry = worker;
@@ -403,7 +443,9 @@ export class ConvergenceRun {
         const id = await this.find(item, s);
         if (!id) return;
         item.title = this.newTitle(item.tag);
-        item.candidates = undefined;
+        const racing = s === 'autotask' ? undefined : item.unsettledInAutotask?.title;
+        item.candidates = racing === undefined ? undefined : [racing, item.title];
+        if (s === 'autotask') item.unsettledInAutotask = { ...item.unsettledInAutotask, title: item.title };
         this.setTitle(s, id, item.title);
         this.log.push(`edit title on ${s}: ${item.tag} -> ${item.title}`);
         return;
@@ -414,6 +456,9 @@ export class ConvergenceRun {
         const id = await this.find(item, cmd.side);
         if (!id) return;
         item.end = item.start + cmd.minutes * 60_000;
+        const racing = cmd.side === 'autotask' ? undefined : item.unsettledInAutotask?.end;
+        item.endCandidates = racing === undefined || racing === item.end ? undefined : [racing, item.end];
+        if (cmd.side === 'autotask') item.unsettledInAutotask = { ...item.unsettledInAutotask, end: item.end };
         this.setTimes(cmd.side, id, item.start, item.end);
         this.log.push(`edit time on ${cmd.side}: ${item.tag} ends ${cmd.minutes} min after start`);
         return;
@@ -467,7 +512,11 @@ export class ConvergenceRun {
         this.setTitle(a, idA, titleA);
         this.setTitle(b, idB, titleB);
         item.title = titleB;
-        item.candidates = [titleA, titleB];
+        const racing = a === 'autotask' || b === 'autotask' ? undefined : item.unsettledInAutotask?.title;
+        item.candidates = [titleA, titleB, ...(racing === undefined ? [] : [racing])];
+        item.conflicted = true;
+        if (a === 'autotask' || b === 'autotask')
+          item.unsettledInAutotask = { ...item.unsettledInAutotask, title: a === 'autotask' ? titleA : titleB };
         this.log.push(`concurrent titles: ${a} ${titleA} / ${b} ${titleB}`);
         return;
       }
@@ -560,10 +609,41 @@ export class ConvergenceRun {
       case 'worker-restart': {
         await this.stack.stopWorker(this.worker);
         await sleep(300);
-        this.workerEntry = await this.stack.startWorker();
+        this.workerEntry = await startWatchedWorker(this.stack);
         return;
       }
+      case 'temporal-restart':
+        await this.servers(kind).restartTemporal(SERVER_DOWN_MS);
+        await this.keepWorkerRunning();
+        return;
+      case 'postgres-restart':
+        await this.servers(kind).restartPostgres(SERVER_DOWN_MS);
+        return;
     }
+  }
+
+  private servers(kind: FaultKind) {
+    if (!this.options.servers) throw new Error(`fault ${kind} needs the suite's own servers (profile.restartFaults)`);
+    return this.options.servers;
+  }
+
+  /**
+   * The worker rides out a short Temporal outage (its polls are retried); should it have stopped
+   * anyway, a new one takes over, as the supervisor's restart would in production. Logged, so that
+   * a counter-example shows it.
+   */
+  private async keepWorkerRunning(): Promise<void> {
+    const state = this.worker.worker.getState();
+    if (state === 'RUNNING') return;
+    const failure = await this.worker.running.then(
+      () => 'no error',
+      (err: unknown) => (err instanceof Error ? err.message : String(err))
+    );
+    const note = `worker was ${state} (${failure.split('\n')[0]}): started a new one`;
+    this.log.push(`  (${note})`);
+    process.stderr.write(`[convergence] run ${this.run}: ${note}\n`);
+    await this.stack.discardStoppedWorker(this.worker);
+    this.workerEntry = await startWatchedWorker(this.stack);
   }
 
   clearFaults(): void {
@@ -607,9 +687,10 @@ export class ConvergenceRun {
           out.push(
             `${item.tag}: title in ${s} is "${r.title}", expected ${expected.map((t) => `"${t}"`).join(' or ')}`
           );
-        if (r.start !== item.start || r.end !== item.end) {
+        const ends = item.endCandidates ?? [item.end];
+        if (r.start !== item.start || !ends.includes(r.end)) {
           out.push(
-            `${item.tag}: time in ${s} is ${iso(r.start)}–${iso(r.end)}, expected ${iso(item.start)}–${iso(item.end)}`
+            `${item.tag}: time in ${s} is ${iso(r.start)}–${iso(r.end)}, expected ${iso(item.start)}–${ends.map(iso).join(' or ')}`
           );
         }
         if (s !== 'autotask' && r.private !== item.private)
@@ -621,6 +702,10 @@ export class ConvergenceRun {
           SIDES.filter((s) => !(s === 'autotask' && redactedInAutotask(item))).map((s) => found[s][0]?.title)
         );
         if (titles.size > 1) out.push(`${item.tag}: sides disagree after concurrent edits: ${[...titles].join(' / ')}`);
+      }
+      if (!item.deleted && item.endCandidates) {
+        const ends = new Set(SIDES.map((s) => found[s][0]?.end));
+        if (ends.size > 1) out.push(`${item.tag}: sides disagree on the end after racing edits`);
       }
     }
     return out;
@@ -652,7 +737,7 @@ export class ConvergenceRun {
         // Stable: nothing flips back within a few poll rounds.
         await sleep(1500);
         problems = this.problems();
-        if (problems.length === 0) return;
+        if (problems.length === 0) return this.settled();
       }
       await sleep(300);
     }
@@ -661,12 +746,31 @@ export class ConvergenceRun {
     );
   }
 
-  /** Concurrent edits: when one person's title lost, the item's audit must hold a conflict. */
+  /** The sides agree: the winners of racing edits become the model's values; nothing is unsettled. */
+  private settled(): void {
+    for (const item of this.items) {
+      if (item.deleted || item.series) continue;
+      const seen = this.matches(item, 'outlook')[0];
+      if (item.candidates && seen) {
+        if (seen.title !== item.title) item.editLost = true;
+        item.title = seen.title;
+      }
+      if (item.endCandidates && seen) {
+        if (seen.end !== item.end) item.editLost = true;
+        item.end = seen.end;
+      }
+      item.candidates = undefined;
+      item.endCandidates = undefined;
+      item.unsettledInAutotask = undefined;
+    }
+  }
+
+  /** Concurrent edits, or an edit that lost: the item's audit must hold a conflict. */
   async auditProblems(): Promise<string[]> {
     const out: string[] = [];
     const pool = this.stack.db.pool;
     for (const item of this.items) {
-      if (!item.candidates || item.deleted) continue;
+      if (!(item.conflicted || item.editLost) || item.deleted) continue;
       const outlookId = this.matches(item, 'outlook')[0]?.id;
       if (!outlookId) continue;
       const { rows } = await pool.query<{ item_id: string }>(
@@ -682,10 +786,10 @@ export class ConvergenceRun {
         'conflict',
         itemId,
       ]);
-      // Both titles were written by people; whichever won, the other was overwritten.
+      // Both values were written by people; whichever won, the other was overwritten.
       if (conflicts.rowCount === 0)
         out.push(
-          `${item.tag}: concurrent edits on two sides, one lost, but no conflict in the audit log (item ${itemId})`
+          `${item.tag}: ${item.conflicted ? 'concurrent edits on two sides' : 'an edit overwritten by an Autotask one'}, one lost, but no conflict in the audit log (item ${itemId})`
         );
     }
     return out;
@@ -694,14 +798,22 @@ export class ConvergenceRun {
   /** Ends the sequence: faults off, a worker running, then everything must converge. */
   async finish(): Promise<void> {
     this.clearFaults();
+    await this.keepWorkerRunning();
     await this.quiescence();
     const audit = await this.auditProblems();
     if (audit.length)
       throw new Error(`audit log incomplete:\n  ${audit.join('\n  ')}\nactions:\n  ${this.log.join('\n  ')}`);
-    for (const item of this.items) {
-      if (item.candidates && !item.deleted) item.title = this.matches(item, 'outlook')[0]?.title ?? item.title;
-    }
   }
+}
+
+/**
+ * A worker whose failure is not an unhandled rejection: a failed worker is seen by its state and
+ * replaced (keepWorkerRunning), and its error comes out when it is stopped or discarded.
+ */
+export async function startWatchedWorker(stack: SyncStack): Promise<Awaited<ReturnType<SyncStack['startWorker']>>> {
+  const entry = await stack.startWorker();
+  void entry.running.catch(() => undefined);
+  return entry;
 }
 
 export function sleep(ms: number): Promise<void> {
