@@ -28,6 +28,9 @@ export interface NetSuiteReplicaOptions {
  * NetSuite's own access level and status (a Private event stays Private).
  */
 export function netsuiteReplica(netsuite: NetSuiteClient, opts: NetSuiteReplicaOptions = {}): ReplicaIO {
+  // The adapter lives for one activity: a record the engine has just read (before planning a write
+  // to it) serves the update's merge instead of a second GET; the PATCH carries only changed fields.
+  const justRead = new Map<string, NetSuiteCalendarEvent>();
   const zoneOf = (owner: ReplicaOwner) => opts.userTimeZone ?? owner.timeZone;
 
   const mapRecord = async (record: NetSuiteCalendarEvent, owner: ReplicaOwner, native: boolean) => {
@@ -59,6 +62,7 @@ export function netsuiteReplica(netsuite: NetSuiteClient, opts: NetSuiteReplicaO
     async read(owner, recordId, ctx): Promise<ReadResult> {
       const record = await netsuite.getCalendarEvent(recordId);
       if (!record) return { observation: { state: 'deleted' }, kind: 'event' };
+      justRead.set(recordId, record);
       const context: ProjectionContext = {
         ...(opts.syncedEmails ? { syncedEmails: opts.syncedEmails } : {}),
         ...(opts.nativeRecurrence !== undefined ? { netsuiteNativeRecurrence: opts.nativeRecurrence } : {}),
@@ -90,7 +94,8 @@ export function netsuiteReplica(netsuite: NetSuiteClient, opts: NetSuiteReplicaO
     },
 
     async update(owner, action, recordId) {
-      const record = await netsuite.getCalendarEvent(recordId);
+      const record = justRead.get(recordId) ?? (await netsuite.getCalendarEvent(recordId));
+      justRead.delete(recordId);
       if (!record) throw gone(recordId);
       const merged = applyFields('netsuite', await mapRecord(record, owner, false), action.fields);
       const entities = await directoryFor(merged, record);

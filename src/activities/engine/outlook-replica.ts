@@ -17,6 +17,9 @@ import { isoInstant, refusedWrite } from './shared-replica-errors';
 export function outlookReplica(graph: GraphClient): ReplicaIO {
   const mapped = (record: GraphEvent, owner: ReplicaOwner) =>
     enrichFromGraph(graphEventToCanonical(record, { fallbackZone: owner.timeZone }).event, record, owner.mailbox);
+  // The adapter lives for one activity: an event the engine has just read (before planning a write
+  // to it) serves the update's merge instead of a second GET; the PATCH carries only changed fields.
+  const justRead = new Map<string, GraphEvent>();
 
   return {
     side: 'outlook',
@@ -31,6 +34,7 @@ export function outlookReplica(graph: GraphClient): ReplicaIO {
         found = { event: series.master, identity: series.identity };
       }
       const { event: record, identity } = found;
+      if (record.type !== 'seriesMaster') justRead.set(recordId, record);
       const event = mapped(record, owner);
       const projection = project('outlook', event, { ownerEmail: owner.mailbox, ownerZone: owner.timeZone, ...ctx });
       const modifiedAt = isoInstant(record.lastModifiedDateTime);
@@ -63,7 +67,8 @@ export function outlookReplica(graph: GraphClient): ReplicaIO {
     },
 
     async update(owner, action, recordId) {
-      const { event: current } = await graph.getEvent(owner.mailbox, recordId);
+      const current = justRead.get(recordId) ?? (await graph.getEvent(owner.mailbox, recordId)).event;
+      justRead.delete(recordId);
       const merged = applyFields('outlook', mapped(current, owner), action.fields);
       const patch = pick(writeBody(merged, action.fields, current), graphPropertiesOf(action.fields, merged));
       if (Object.keys(patch).length === 0)
