@@ -3,7 +3,7 @@
 // Flags: --users 200 --rate 20 (or --rates 5,10,20) --duration 300 (s per rate) --latency 80 (ms)
 //        --poll-ms 1000 --idle-users 1000,2000 --idle-seconds 120 --skip-idle --out BENCHMARKS.md
 import { spawnSync } from 'node:child_process';
-import { cpus, totalmem } from 'node:os';
+import { cpus, loadavg, totalmem } from 'node:os';
 import path from 'node:path';
 import { ensureDevCertificate } from '../src/emulators/dev-certificate';
 import { type BenchStack, type BenchUser, processStats, startBenchStack } from './stack';
@@ -112,6 +112,9 @@ async function main(): Promise<void> {
       cpuModel: cpus()[0]?.model ?? '?',
       memoryGiB: totalmem() / 2 ** 30,
       node: process.version,
+      loadAverage: loadavg()
+        .map((l) => l.toFixed(2))
+        .join(' '),
     },
     steps: [],
     notes: [],
