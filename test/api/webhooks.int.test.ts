@@ -236,7 +236,10 @@ describe('NetSuite push', () => {
     expect(res.status).toBe(202);
     const signals = (await signalsOf(stack.temporal, syncing)).slice(before);
     expect(signals).toEqual([
-      { name: 'changed', input: [{ source: 'netsuite', id: 'netsuite:edit:9001:2026-03-01T10:00:00Z', records: ['9001'] }] },
+      {
+        name: 'changed',
+        input: [{ source: 'netsuite', id: 'netsuite:edit:9001:2026-03-01T10:00:00Z', records: ['9001'] }],
+      },
     ]);
     expect((await signalsOf(stack.temporal, also)).length).toBe(othersBefore);
   });
