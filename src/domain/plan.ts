@@ -21,7 +21,7 @@ import {
   type SkipAction,
   type SkipReason,
 } from './plan-action';
-import { connectorEnabled, isReadOnly, mayFlow, type SyncPolicy, userById } from './policy';
+import { connectorEnabled, isReadOnly, mayFlow, type SyncPolicy, systemOfRecord, userById } from './policy';
 import { normalizeFields, type Projection, type ProjectionFields } from './projection';
 import {
   buildStates,
@@ -108,9 +108,15 @@ function resolveDeletions(item: ItemContext, options: PlanOptions): DeletionOutc
   if (authoritative.length === 0) return { deletes, leftUsers, recreate, blocked };
 
   const survivors = states.filter((s) => (isLive(s) || s.status === 'outside-window') && inScope(s));
-  // Only a modification that could reach the deleted side outweighs the deletion.
+  // Only a modification that could reach the deleted side outweighs the deletion, and a deletion
+  // made in the item's system of record (Autotask, once an item lives there: DESIGN.md §2) is
+  // outweighed only by a modification made there too.
+  const master = systemOfRecord(item.kind, item.policy);
+  const deletedAtMaster = authoritative.some((d) => d.side === master);
   const outweighs = (s: ReplicaState): boolean =>
-    modifiedSinceBase(s, item) && authoritative.some((d) => mayFlow(s.side, d.side, item.policy));
+    modifiedSinceBase(s, item) &&
+    authoritative.some((d) => mayFlow(s.side, d.side, item.policy)) &&
+    (!deletedAtMaster || s.side === master);
   if (survivors.some(outweighs)) {
     for (const d of authoritative) if (!never.has(d.key)) recreate.set(d.key, 'modified-wins');
     return { deletes, leftUsers, recreate, blocked };

@@ -63,6 +63,24 @@ describe('concurrent edits merge per field', () => {
     expect(conflictsOf(again.sync.round().actions)).toMatchObject([{ winner: 'outlook:u1', rule: 'tie-break' }]);
   });
 
+  it('deleted in Autotask (the master) while edited in Outlook: the deletion wins everywhere', () => {
+    const { world, sync } = synced();
+    world.edit('outlook:u1', { title: 'edited in Outlook' });
+    world.remove('autotask:u1');
+    sync.round();
+    expect([...world.records.keys()]).toEqual([]);
+    expect(writes(sync.round())).toEqual([]);
+  });
+
+  it('deleted in Outlook while edited in Autotask (the master): the edit wins and Outlook gets it back', () => {
+    const { world, sync } = synced();
+    world.edit('autotask:u1', { title: 'edited in Autotask' });
+    world.remove('outlook:u1');
+    sync.round();
+    expect(fieldsOf(world, 'outlook:u1')?.title).toBe('edited in Autotask');
+    expect(fieldsOf(world, 'netsuite')?.title).toBe('edited in Autotask');
+  });
+
   it('different fields edited on two sides both survive, without a conflict', () => {
     const { world, sync } = synced();
     world.edit('outlook:u1', { title: 'Title from Outlook' });
