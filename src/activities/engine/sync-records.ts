@@ -101,19 +101,25 @@ async function readAndPlan(ctx: TenantSyncContext, ref: RecordRef): Promise<Plan
   for (let round = 0; round < MAX_TARGET_READ_ROUNDS; round++) {
     const targets = unreadTargets(planned, stored.link, observations);
     if (targets.length === 0) break;
-    for (const target of targets) {
-      const seen = await readTarget(async () => {
-        const targetIo = ctx.io[parseReplicaKey(target.replica).side];
-        const targetOwner = ctx.owners.get(target.userId ?? ref.userId);
-        // Without a connection or owner it cannot be read: left as unread, never taken as deleted.
-        if (!targetIo || !targetOwner) return undefined;
-        const result = await targetIo.read(targetOwner, target.recordId, projectionContext(ctx, targetOwner));
-        return result.observation.state === 'present'
-          ? { ...result.observation, recordId: target.recordId }
-          : result.observation;
-      });
-      if (seen) observations[target.replica] = seen;
-    }
+    // The targets are different records (mostly on different providers): read them side by side.
+    const seen = await Promise.all(
+      targets.map((target) =>
+        readTarget(async () => {
+          const targetIo = ctx.io[parseReplicaKey(target.replica).side];
+          const targetOwner = ctx.owners.get(target.userId ?? ref.userId);
+          // Without a connection or owner it cannot be read: left as unread, never taken as deleted.
+          if (!targetIo || !targetOwner) return undefined;
+          const result = await targetIo.read(targetOwner, target.recordId, projectionContext(ctx, targetOwner));
+          return result.observation.state === 'present'
+            ? { ...result.observation, recordId: target.recordId }
+            : result.observation;
+        })
+      )
+    );
+    targets.forEach((target, i) => {
+      const observation = seen[i];
+      if (observation) observations[target.replica] = observation;
+    });
     planned = plan(stored.link, observations, ctx.policy);
   }
   return { ref, readAt, stored, plan: planned };
@@ -125,6 +131,34 @@ async function execute(ctx: TenantSyncContext, link: Link, action: WriteAction, 
   const owner = ctx.owners.get(action.userId ?? fallbackOwner);
   if (!io || !owner) throw new Error(`no ${action.side} connection or user for ${action.replica}`);
   return writeReplica(io, owner, link, action, link.kind);
+}
+
+/**
+ * Runs a plan's writes: replicas side by side (they are different records, mostly on different
+ * providers, and no write needs another's result), a replica's own writes in plan order (an
+ * update, then a response). Every write is let finish before a failure is raised, so a retry
+ * meets no write still in flight.
+ */
+async function executeWrites(ctx: TenantSyncContext, current: Planned, writes: readonly WriteAction[]) {
+  const written = new Map<string, { recordId: string; version?: string } | undefined>();
+  const byReplica = new Map<string, WriteAction[]>();
+  for (const action of writes) byReplica.set(action.replica, [...(byReplica.get(action.replica) ?? []), action]);
+  // The planned link: a create needs the bases this plan gives (a new event's Outlook categories).
+  const plannedLink = current.plan.link ?? current.stored.link;
+  const results = await Promise.allSettled(
+    [...byReplica.values()].map(async (actions) => {
+      for (const action of actions) {
+        written.set(action.replica, await execute(ctx, plannedLink, action, current.ref.userId));
+        // Change seen (this batch read it) → written on the other side.
+        if (action.side !== current.ref.side) {
+          observePropagation(`${current.ref.side}-to-${action.side}`, (Date.now() - current.readAt) / 1000);
+        }
+      }
+    })
+  );
+  const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (failed) throw failed.reason;
+  return written;
 }
 
 /** The link after the plan's writes: the planner's link, with the record ids the writes produced. */
@@ -183,16 +217,7 @@ async function syncItem(ctx: TenantSyncContext, first: Planned, outcome: BatchOu
   let current: Planned | undefined = first;
   for (let attempt = 0; current; attempt++) {
     const writes = current.plan.actions.filter(isWrite);
-    const written = new Map<string, { recordId: string; version?: string } | undefined>();
-    for (const action of writes) {
-      // The planned link: a create needs the bases this plan gives (a new event's Outlook categories).
-      const plannedLink = current.plan.link ?? current.stored.link;
-      written.set(action.replica, await execute(ctx, plannedLink, action, current.ref.userId));
-      // Change seen (this batch read it) → written on the other side.
-      if (action.side !== current.ref.side) {
-        observePropagation(`${current.ref.side}-to-${action.side}`, (Date.now() - current.readAt) / 1000);
-      }
-    }
+    const written = await executeWrites(ctx, current, writes);
     const link = settle(current.plan, written);
     try {
       await ctx.items.save(ctx.tenantId, link ?? current.stored.link, current.stored.version, link === null);
