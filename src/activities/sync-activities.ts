@@ -38,6 +38,11 @@ export interface PullInput extends UserRef {
   full?: boolean;
   /** Let deletes through that the mass-deletion guard held (an admin confirmed them). */
   confirmDeletes?: boolean;
+  /**
+   * The round was woken only by change notifications reporting these versions: when each equals
+   * the version we stored after our own write, they are echoes and the mailbox is not read.
+   */
+  unlessEchoes?: { recordId: string; version: string }[];
 }
 
 export interface HintedInput extends UserRef {
@@ -88,6 +93,10 @@ async function tenantContext(ctx: ActivityContext, ref: UserRef, workflowId?: st
  */
 export async function pullOutlook(ctx: ActivityContext, input: PullInput): Promise<PullResult> {
   const { user, tenant } = await ctx.loadUser(input);
+  if (input.unlessEchoes?.length && !input.full && (await onlyEchoes(ctx, tenant.id, user.id, input.unlessEchoes))) {
+    // Nothing but our own writes coming back: the stored versions already say so, no Graph call.
+    return { ...emptyOutcome(), skipped: input.unlessEchoes.length, source: 'outlook', at: ctx.now().toISOString() };
+  }
   const graph = (await ctx.connectors.forTenant(tenant.id)).graph;
   if (!graph) throw new Error(`tenant ${tenant.id} has no Outlook connection`);
   const policy = effectivePolicy(tenant.policy, user.policy);
@@ -136,6 +145,21 @@ export async function pullOutlook(ctx: ActivityContext, input: PullInput): Promi
     at: ctx.now().toISOString(),
     fullResync: changes.fullResync,
   };
+}
+
+/** True when every notified version is the one stored for that record (written by us). */
+async function onlyEchoes(
+  ctx: ActivityContext,
+  tenantId: string,
+  userId: string,
+  seen: readonly { recordId: string; version: string }[]
+): Promise<boolean> {
+  const stored = await new ItemStore(ctx.pool).versionsOf(
+    tenantId,
+    replicaKey('outlook', userId),
+    seen.map((s) => s.recordId)
+  );
+  return seen.every((s) => stored.get(s.recordId) === s.version);
 }
 
 /** The series masters a delta round touched: masters themselves, and the masters of changed occurrences. */

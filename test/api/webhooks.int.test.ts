@@ -117,8 +117,28 @@ describe('Graph notifications', () => {
     expect(Date.now() - started).toBeLessThan(3000);
     const signals = await signalsOf(stack.temporal, syncing);
     expect(signals.slice(before)).toEqual([
-      { name: 'changed', input: [{ source: 'outlook', id: 'graph:AAMkEvent1:W/"ck-1"' }] },
+      {
+        name: 'changed',
+        input: [
+          {
+            source: 'outlook',
+            id: 'graph:AAMkEvent1:W/"ck-1"',
+            // The version lets the workflow tell the echo of its own write without a Graph call.
+            seen: { recordId: 'AAMkEvent1', version: 'ck-1' },
+          },
+        ],
+      },
     ]);
+  });
+
+  it('passes no version for a deletion: its etag may equal what we stored, and a delete is never an echo', async () => {
+    const before = (await signalsOf(stack.temporal, syncing)).length;
+    const res = await stack.request('POST', '/webhooks/graph/notifications', {
+      json: { value: [{ ...change('sub-on', 'state-on-0123456789', 'AAMkGone', 'W/"ck-7"'), changeType: 'deleted' }] },
+    });
+    expect(res.status).toBe(202);
+    const signals = (await signalsOf(stack.temporal, syncing)).slice(before);
+    expect(signals).toEqual([{ name: 'changed', input: [{ source: 'outlook', id: 'graph:AAMkGone:W/"ck-7"' }] }]);
   });
 
   it('drops a notification for a user who is not syncing, and starts nothing', async () => {
@@ -169,7 +189,14 @@ describe('Graph notifications', () => {
     });
     expect(res.status).toBe(202);
     const signals = (await signalsOf(stack.temporal, syncing)).slice(before);
-    expect(signals).toEqual([{ name: 'changed', input: [{ source: 'outlook', id: 'graph:AAMkEvent2:W/"ck-9"' }] }]);
+    expect(signals).toEqual([
+      {
+        name: 'changed',
+        input: [
+          { source: 'outlook', id: 'graph:AAMkEvent2:W/"ck-9"', seen: { recordId: 'AAMkEvent2', version: 'ck-9' } },
+        ],
+      },
+    ]);
   });
 
   it('forwards reauthorizationRequired, subscriptionRemoved and missed to the workflow', async () => {

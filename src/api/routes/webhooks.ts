@@ -48,6 +48,12 @@ const netsuitePush = z.looseObject({
     .optional(),
 });
 
+/** Graph's event etag is `W/"<changeKey>"` (graph.md §1); anything else reports no version. */
+function changeKeyOf(etag: string | null | undefined): string | undefined {
+  const m = etag ? /^W\/"([^"]+)"$/.exec(etag) : null;
+  return m?.[1];
+}
+
 const lifecycleEvents = new Set<LifecycleHint['event']>(['reauthorizationRequired', 'subscriptionRemoved', 'missed']);
 
 /** Collects per-notification outcomes and counts them once the request is answered. */
@@ -208,8 +214,17 @@ export const webhookRoutes =
           const itemId = item.resourceData?.id;
           const etag = item.resourceData?.['@odata.etag'];
           // Same item and version: the same change delivered twice; the workflow drops repeats by id.
+          // The version lets the workflow recognise the echo of its own write; a deletion's etag is
+          // the last version we may have stored, so it never travels (the delta confirms deletes).
+          const version = item.changeType !== 'deleted' ? changeKeyOf(etag) : undefined;
           const hint: ChangedHint =
-            itemId && etag ? { source: 'outlook', id: `graph:${itemId}:${etag}` } : { source: 'outlook' };
+            itemId && etag
+              ? {
+                  source: 'outlook',
+                  id: `graph:${itemId}:${etag}`,
+                  ...(version ? { seen: { recordId: itemId, version } } : {}),
+                }
+              : { source: 'outlook' };
           hints.set(`${workflowId}|${hint.id ?? `#${unnamed++}`}`, { workflowId, hint });
         }
         await settle(

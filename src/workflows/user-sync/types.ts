@@ -7,6 +7,16 @@ export interface ChangedHint {
   id?: string;
   /** Records the hint names on its source (read again before anything is done). */
   records?: string[];
+  /**
+   * An Outlook record's version as a change notification reports it (Graph's etag). A round woken
+   * only by notifications whose versions we wrote ourselves needs no delta read: they are echoes.
+   */
+  seen?: { recordId: string; version: string };
+}
+
+export interface ConfigureRequest {
+  /** The settings to change; those left out keep their value. */
+  settings: Partial<UserSyncSettings>;
 }
 
 export interface ResumeRequest {
