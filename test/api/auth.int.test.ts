@@ -72,6 +72,12 @@ const routes: Route[] = [
   { method: 'POST', template: '/v1/users/:id/sync/pause', need: 'admin' },
   { method: 'POST', template: '/v1/users/:id/sync/resume', need: 'admin' },
   { method: 'POST', template: '/v1/users/:id/sync/resync', need: 'resync', json: { mode: 'incremental' } },
+  {
+    method: 'POST',
+    template: '/v1/users/:id/sync/configure',
+    need: 'admin',
+    json: { settings: { pollIntervalMs: 60_000 } },
+  },
   { method: 'GET', template: '/v1/users/:id/sync', need: 'read' },
   { method: 'POST', template: '/v1/users/sync/start', need: 'admin', json: { userIds: ['nobody'] } },
   { method: 'POST', template: '/v1/users/sync/stop', need: 'admin', json: { userIds: ['nobody'] } },

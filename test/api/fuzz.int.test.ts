@@ -112,6 +112,7 @@ const targets: { method: string; path: string; valid: Record<string, unknown> }[
   { method: 'PUT', path: '/v1/users/u-idle/policy', valid: { netsuite: { syncWindow: { pastDays: 3 } } } },
   { method: 'POST', path: '/v1/users/sync/start', valid: { userIds: ['u-idle'] } },
   { method: 'POST', path: '/v1/users/u-run/sync/resync', valid: { mode: 'full' } },
+  { method: 'POST', path: '/v1/users/u-run/sync/configure', valid: { settings: { pollIntervalMs: 60_000 } } },
   { method: 'POST', path: '/v1/api-keys', valid: { name: 'k', role: 'operator' } },
   { method: 'POST', path: '/v1/tenants/fz/discover', valid: { email: 'a@fz.example' } },
 ];

@@ -189,6 +189,22 @@ describe('user sync', () => {
     const received = await stack.temporal.workflow.getHandle(userSyncWorkflowId('t-other', 's-1')).query(receivedQuery);
     expect(received.resyncs).toEqual(['full']);
 
+    const configured = await stack.request('POST', '/v1/users/s-1/sync/configure', {
+      headers: admin,
+      json: { settings: { pollIntervalMs: 30_000 } },
+    });
+    expect(configured.status).toBe(200);
+    const refused = await stack.request('POST', '/v1/users/s-1/sync/configure', {
+      headers: admin,
+      json: { settings: { pollIntervalMs: 5, pollEvery: 1 } },
+    });
+    expect(refused.status).toBe(400);
+    expect(refused.headers.get('content-type')).toContain('application/problem+json');
+    expect(JSON.stringify(refused.body)).toContain('pollIntervalMs');
+    expect(
+      (await stack.temporal.workflow.getHandle(userSyncWorkflowId('t-other', 's-1')).query(receivedQuery)).configured
+    ).toEqual([{ pollIntervalMs: 30_000 }]);
+
     const stopped = await stack.request('POST', '/v1/users/s-1/sync/stop', { headers: admin });
     expect(stopped.body.state).toBe('stopped');
     expect((await stack.request('GET', '/v1/users/s-1/sync', { headers: operator })).body.state).toBe('stopped');

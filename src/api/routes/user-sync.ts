@@ -5,7 +5,14 @@ import { z } from 'zod';
 import type { User } from '../../store/users';
 import { userSync } from '../../workflows';
 import { searchAttributes } from '../../workflows/search-attributes';
-import { pauseUpdate, resumeUpdate, resyncUpdate, statusQuery, stopUpdate } from '../../workflows/user-sync/messages';
+import {
+  configureUpdate,
+  pauseUpdate,
+  resumeUpdate,
+  resyncUpdate,
+  statusQuery,
+  stopUpdate,
+} from '../../workflows/user-sync/messages';
 import type { UserSyncStatus } from '../../workflows/user-sync/types';
 import { userSyncWorkflowId } from '../../workflows/user-sync/workflow-id';
 import type { ApiContext } from '../context';
@@ -275,6 +282,41 @@ export const userSyncRoutes =
         const mode = request.body.mode;
         return update(user, request.log, `resync (${mode}) requested`, (handle) =>
           handle.executeUpdate(resyncUpdate, { args: [{ mode }] })
+        );
+      }
+    );
+
+    const duration = z
+      .number()
+      .int()
+      .min(1_000)
+      .max(7 * 86_400_000);
+    app.post(
+      '/v1/users/:id/sync/configure',
+      {
+        schema: {
+          ...userRoute("Change a running sync's durations (milliseconds); they take effect at once"),
+          body: z
+            .object({
+              settings: z
+                .object({
+                  pollIntervalMs: duration.optional(),
+                  subscribedPollIntervalMs: duration.optional(),
+                  subscriptionRenewalMarginMs: duration.optional(),
+                  tenantPollIntervalMs: duration.optional(),
+                  deletionScanIntervalMs: duration.optional(),
+                  maxHistoryEvents: z.number().int().min(100).max(50_000).optional(),
+                })
+                .strict(),
+            })
+            .strict(),
+        },
+      },
+      async (request) => {
+        const user = await requireUser(request.params.id);
+        const settings = Object.fromEntries(Object.entries(request.body.settings).filter(([, v]) => v !== undefined));
+        return update(user, request.log, 'sync reconfigured', (handle) =>
+          handle.executeUpdate(configureUpdate, { args: [{ settings }] })
         );
       }
     );

@@ -20,6 +20,7 @@ import { searchAttributes } from '../search-attributes';
 import { registerSeriesReports, signalSeriesChanges, syncSeries } from './series-children';
 import {
   changedSignal,
+  configureUpdate,
   lifecycleSignal,
   pauseUpdate,
   resumeUpdate,
@@ -30,12 +31,14 @@ import {
 import {
   type CarriedState,
   type ChangedHint,
+  type ConfigureRequest,
   emptyCounts,
   type HeldRecords,
   type LifecycleHint,
   type SourceName,
   type SyncState,
   type UserSyncInput,
+  type UserSyncSettings,
   type UserSyncStatus,
 } from './types';
 
@@ -46,6 +49,8 @@ const activities = proxyActivities<Activities>({
 });
 
 const RECENT_HINTS = 200;
+/** Beyond this many notified versions in one round, Outlook is simply read. */
+const MAX_SEEN_VERSIONS = 500;
 
 /** The state and handlers of one user's sync; the workflow function only wires it up. */
 class UserSync {
@@ -56,14 +61,23 @@ class UserSync {
   private recentHintIds: string[];
   private paused: boolean;
   private fullResync = false;
+  /** Outlook versions the notifications since the last round reported, by record id. */
+  private readonly outlookSeen = new Map<string, string>();
+  /** Whether Outlook must be read whatever it reported (a poll, a resync, a notification without a version). */
+  private outlookMustRead: boolean;
   private confirmDeletes = false;
   private stopRequested = false;
   /** What Graph's lifecycle events asked of the subscription, done at the next round. */
   private subscriptionChange: 'recreate' | 'reauthorize' | undefined;
   private subscriptionExpiresAt: number | undefined;
   finished = false;
+  /** The durations in force: the input's, changed by `configure`, carried across continue-as-new. */
+  settings: UserSyncSettings;
+  /** Set by `configure` to wake the loop, so that a new interval counts from now. */
+  private reconfigured = false;
 
   constructor(private readonly input: UserSyncInput) {
+    this.settings = { ...input.settings };
     const carried: CarriedState | undefined = input.carried;
     this.status = carried?.status ?? {
       state: 'running',
@@ -76,6 +90,7 @@ class UserSync {
     };
     // A fresh start (or a continued run) always looks once: something may have changed meanwhile.
     this.pending = new Set(carried?.pending ?? ['outlook']);
+    this.outlookMustRead = this.pending.has('outlook');
     for (const [source, ids] of Object.entries(carried?.hinted ?? {}))
       this.hinted.set(source as SourceName, new Set(ids));
     this.held = carried?.held ?? [];
@@ -91,7 +106,12 @@ class UserSync {
       if (this.recentHintIds.length > RECENT_HINTS) this.recentHintIds.shift();
     }
     // Outlook is read through its delta (it finds the changes itself); other sources name records.
-    if (hint.source === 'outlook' || !hint.records?.length) this.pending.add(hint.source);
+    if (hint.source === 'outlook') {
+      if (hint.seen && this.outlookSeen.size < MAX_SEEN_VERSIONS) {
+        this.pending.add('outlook');
+        this.outlookSeen.set(hint.seen.recordId, hint.seen.version);
+      } else this.lookAtOutlook();
+    } else if (!hint.records?.length) this.pending.add(hint.source);
     else {
       const ids = this.hinted.get(hint.source) ?? new Set<string>();
       for (const id of hint.records) ids.add(id);
@@ -101,14 +121,14 @@ class UserSync {
 
   onLifecycle(hint: LifecycleHint): void {
     // Notifications may have been missed or the subscription is gone: read everything again.
-    this.pending.add('outlook');
+    this.lookAtOutlook();
     if (hint.event === 'subscriptionRemoved') this.subscriptionChange = 'recreate';
     else if (hint.event === 'reauthorizationRequired' && this.subscriptionChange !== 'recreate')
       this.subscriptionChange = 'reauthorize';
   }
 
   private renewalMargin(): number {
-    return this.input.settings.subscriptionRenewalMarginMs ?? 3_600_000;
+    return this.settings.subscriptionRenewalMarginMs ?? 3_600_000;
   }
 
   /** Creates, renews, reauthorizes or re-creates the Graph subscription as needed. */
@@ -135,9 +155,14 @@ class UserSync {
 
   /** How long to wait at most: the poll interval, or less when the subscription must be renewed. */
   private waitMs(): number {
-    if (this.subscriptionExpiresAt === undefined) return this.input.settings.pollIntervalMs;
-    const poll = this.input.settings.subscribedPollIntervalMs ?? this.input.settings.pollIntervalMs;
+    if (this.subscriptionExpiresAt === undefined) return this.settings.pollIntervalMs;
+    const poll = this.settings.subscribedPollIntervalMs ?? this.settings.pollIntervalMs;
     return Math.max(1000, Math.min(poll, this.subscriptionExpiresAt - this.renewalMargin() - Date.now()));
+  }
+
+  configure(settings: Partial<UserSyncSettings>): void {
+    this.settings = { ...this.settings, ...settings };
+    this.reconfigured = true;
   }
 
   requestStop(): void {
@@ -147,7 +172,7 @@ class UserSync {
   setPaused(paused: boolean, confirmDeletes = false): void {
     this.paused = paused;
     if (!paused) {
-      this.pending.add('outlook');
+      this.lookAtOutlook();
       if (confirmDeletes && this.held.length > 0) this.confirmDeletes = true;
       if (this.status.state === 'needs-attention' && !this.confirmDeletes) this.held = [];
       this.status.needsAttention = undefined;
@@ -155,8 +180,14 @@ class UserSync {
     this.setState(paused ? 'paused' : 'running');
   }
 
-  requestResync(mode: 'incremental' | 'full'): void {
+  /** Outlook is read at the next round, whatever notifications said. */
+  private lookAtOutlook(): void {
     this.pending.add('outlook');
+    this.outlookMustRead = true;
+  }
+
+  requestResync(mode: 'incremental' | 'full'): void {
+    this.lookAtOutlook();
     if (mode === 'full') this.fullResync = true;
   }
 
@@ -187,7 +218,7 @@ class UserSync {
 
   private shouldContinueAsNew(): boolean {
     const info = workflowInfo();
-    return info.continueAsNewSuggested || info.historyLength > this.input.settings.maxHistoryEvents;
+    return info.continueAsNewSuggested || info.historyLength > this.settings.maxHistoryEvents;
   }
 
   private hasWork(): boolean {
@@ -245,8 +276,14 @@ class UserSync {
     if (this.pending.delete('outlook')) {
       const full = this.fullResync;
       this.fullResync = false;
+      const echoes =
+        this.outlookMustRead || full
+          ? undefined
+          : [...this.outlookSeen].map(([recordId, version]) => ({ recordId, version }));
+      this.outlookSeen.clear();
+      this.outlookMustRead = false;
       await this.attempt(async () => {
-        const result = await activities.pullOutlook({ ...ref, full });
+        const result = await activities.pullOutlook({ ...ref, full, ...(echoes ? { unlessEchoes: echoes } : {}) });
         if (result.seriesIds?.length) await syncSeries(this.input, result.seriesIds);
         return result;
       });
@@ -273,16 +310,26 @@ class UserSync {
       this.publishDetails();
       const blocked = () => this.paused || this.status.state === 'needs-attention';
       const woke = await condition(
-        () => this.stopRequested || this.subscriptionChange !== undefined || (!blocked() && this.hasWork()),
+        () =>
+          this.stopRequested ||
+          this.reconfigured ||
+          this.subscriptionChange !== undefined ||
+          (!blocked() && this.hasWork()),
         this.waitMs()
       );
       if (this.stopRequested) break;
+      if (this.reconfigured) {
+        // Only the timer changed: wait again with the new durations.
+        this.reconfigured = false;
+        if (!this.hasWork() && this.subscriptionChange === undefined) continue;
+      }
       await this.maintainSubscription();
       if (blocked()) continue;
       // No notification within the poll interval: look anyway (notifications are hints, they get lost).
-      if (!woke) this.pending.add('outlook');
+      if (!woke) this.lookAtOutlook();
       await this.syncRound();
-      if (this.shouldContinueAsNew()) return 'continue';
+      // A stop asked for during the round is done now, not after continuing as new.
+      if (this.shouldContinueAsNew() && !this.stopRequested) return 'continue';
     }
     this.setState('stopping');
     return 'stopped';
@@ -342,6 +389,26 @@ async function ensureTenantPollers(input: UserSyncInput): Promise<void> {
   }
 }
 
+const SETTING_NAMES = new Set<keyof UserSyncSettings>([
+  'pollIntervalMs',
+  'maxHistoryEvents',
+  'tenantPollIntervalMs',
+  'subscriptionRenewalMarginMs',
+  'subscribedPollIntervalMs',
+  'deletionScanIntervalMs',
+]);
+
+/** Refuses a `configure` that names an unknown setting or a value that is not a positive whole number. */
+function validateSettings(settings: unknown): void {
+  if (typeof settings !== 'object' || settings === null || Array.isArray(settings))
+    throw new Error('settings must be an object');
+  for (const [name, value] of Object.entries(settings)) {
+    if (!SETTING_NAMES.has(name as keyof UserSyncSettings)) throw new Error(`unknown setting ${name}`);
+    if (typeof value !== 'number' || !Number.isInteger(value) || value < 1)
+      throw new Error(`${name} must be a positive whole number`);
+  }
+}
+
 /** One long-running workflow per synced user (DESIGN.md §3). */
 export async function userSync(input: UserSyncInput): Promise<UserSyncStatus> {
   const sync = new UserSync(input);
@@ -364,6 +431,14 @@ export async function userSync(input: UserSyncInput): Promise<UserSyncStatus> {
     return sync.status;
   });
   setHandler(
+    configureUpdate,
+    (request) => {
+      sync.configure(request.settings);
+      return sync.status;
+    },
+    { validator: (request: ConfigureRequest | undefined) => validateSettings(request?.settings) }
+  );
+  setHandler(
     resyncUpdate,
     (request) => {
       sync.requestResync(request.mode);
@@ -383,7 +458,7 @@ export async function userSync(input: UserSyncInput): Promise<UserSyncStatus> {
   const outcome = await sync.run();
   if (outcome === 'continue') {
     await condition(allHandlersFinished);
-    return continueAsNew<typeof userSync>({ ...input, carried: sync.carry() });
+    return continueAsNew<typeof userSync>({ ...input, settings: sync.settings, carried: sync.carry() });
   }
   await sync.removeSubscription();
   sync.markStopped();

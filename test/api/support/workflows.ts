@@ -4,6 +4,7 @@
 import { condition, defineQuery, setHandler } from '@temporalio/workflow';
 import {
   changedSignal,
+  configureUpdate,
   lifecycleSignal,
   pauseUpdate,
   resumeUpdate,
@@ -11,12 +12,19 @@ import {
   statusQuery,
   stopUpdate,
 } from '../../../src/workflows/user-sync/messages';
-import type { ChangedHint, LifecycleHint, UserSyncInput, UserSyncStatus } from '../../../src/workflows/user-sync/types';
+import type {
+  ChangedHint,
+  LifecycleHint,
+  UserSyncInput,
+  UserSyncSettings,
+  UserSyncStatus,
+} from '../../../src/workflows/user-sync/types';
 
 export interface Received {
   changed: ChangedHint[];
   lifecycle: LifecycleHint[];
   resyncs: string[];
+  configured: Partial<UserSyncSettings>[];
 }
 
 export const receivedQuery = defineQuery<Received>('received');
@@ -31,7 +39,7 @@ export async function userSync(input: UserSyncInput): Promise<UserSyncStatus> {
     backlog: [],
     generation: 0,
   };
-  const received: Received = { changed: [], lifecycle: [], resyncs: [] };
+  const received: Received = { changed: [], lifecycle: [], resyncs: [], configured: [] };
   let stop = false;
   setHandler(changedSignal, (hint) => void received.changed.push(hint));
   setHandler(lifecycleSignal, (hint) => void received.lifecycle.push(hint));
@@ -48,6 +56,10 @@ export async function userSync(input: UserSyncInput): Promise<UserSyncStatus> {
   setHandler(resyncUpdate, ({ mode }) => {
     received.resyncs.push(mode);
     status.backlog = ['outlook'];
+    return status;
+  });
+  setHandler(configureUpdate, ({ settings }) => {
+    received.configured.push(settings);
     return status;
   });
   setHandler(stopUpdate, () => {

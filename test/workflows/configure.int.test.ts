@@ -1,0 +1,59 @@
+import { WorkflowUpdateFailedError } from '@temporalio/client';
+import { configureUpdate, statusQuery, stopUpdate } from '../../src/workflows/user-sync/messages';
+import { eventually } from '../support/eventually';
+import { type SyncStack, startSyncStack } from '../support/sync-stack';
+
+/**
+ * The real user-sync workflow's `configure` update: its durations are inputs, and an admin can
+ * change them on a running sync without restarting it. Without webhooks, only the poll timer
+ * brings an Outlook change in, so a shorter poll interval must take effect at once.
+ */
+describe('configure: changing a running sync', () => {
+  let stack: SyncStack;
+  beforeAll(async () => {
+    stack = await startSyncStack();
+    await stack.startWorker();
+    await stack.startUserSync({ pollIntervalMs: 600_000, tenantPollIntervalMs: 600_000 });
+    await eventually('the first round', async () =>
+      (await handle().query(statusQuery)).lastSync.outlook ? true : undefined
+    );
+  }, 60_000);
+  afterAll(async () => stack?.close(), 60_000);
+
+  const handle = () => stack.client.workflow.getHandle(stack.workflowId);
+  const inNetSuite = (title: string) => stack.sandbox.netsuite.listEvents().find((e) => e.title === title);
+
+  it('refuses unknown settings and values that are not positive whole numbers, changing nothing', async () => {
+    await expect(
+      handle().executeUpdate(configureUpdate, { args: [{ settings: { pollEvery: 5 } as never }] })
+    ).rejects.toThrow(WorkflowUpdateFailedError);
+    await expect(
+      handle().executeUpdate(configureUpdate, { args: [{ settings: { pollIntervalMs: -1 } }] })
+    ).rejects.toThrow(WorkflowUpdateFailedError);
+    expect((await handle().query(statusQuery)).state).toBe('running');
+  });
+
+  it('a shorter poll interval takes effect at once: a change nobody notified is synced', async () => {
+    const lastBefore = (await handle().query(statusQuery)).lastSync.outlook;
+    stack.sandbox.graph.userSide.createEvent(stack.sandbox.info.mailbox, {
+      subject: 'Seen after configure',
+      start: '2026-12-08T10:00:00',
+      end: '2026-12-08T11:00:00',
+      timeZone: 'UTC',
+    });
+    // The 10-minute poll would not look for a long time; no notification is sent (no webhooks).
+    await new Promise((r) => setTimeout(r, 2_000));
+    expect(inNetSuite('Seen after configure')).toBeUndefined();
+    expect((await handle().query(statusQuery)).lastSync.outlook).toBe(lastBefore);
+
+    const status = await handle().executeUpdate(configureUpdate, { args: [{ settings: { pollIntervalMs: 1_000 } }] });
+    expect(status.state).toBe('running');
+    await eventually('the event in NetSuite', () => inNetSuite('Seen after configure'));
+  }, 60_000);
+
+  it('stops gracefully after being reconfigured', async () => {
+    const stopped = await handle().executeUpdate(stopUpdate);
+    expect(stopped.state).toBe('stopped');
+    expect((await handle().describe()).status.name).toBe('COMPLETED');
+  }, 60_000);
+});
