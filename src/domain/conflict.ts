@@ -1,6 +1,7 @@
 import { type Side } from './canonical-event';
+import type { ConflictMode } from './policy';
 import { type ConflictRule } from './plan-action';
-import { mayFlow, systemOfRecord } from './policy';
+import { conflictModeBetween, mayFlow, systemOfRecord } from './policy';
 import { type ItemContext, type ReplicaState } from './replica-state';
 
 /**
@@ -50,12 +51,29 @@ function compare(
 ): { order: number; rule: ConflictRule } {
   const ra = rankOf(a, rivals, item);
   const rb = rankOf(b, rivals, item);
+  const mode = conflictModeBetween(a.side, b.side, item.policy);
   for (let i = 0; i < ra.length; i++) {
+    const rule = RULES[i] ?? 'tie-break';
+    // The admin's policy comes right after the direction: a mirror still never wins.
+    if (i === 1) {
+      const preferred = preference(mode, a.side, b.side);
+      if (preferred !== 0) return { order: preferred, rule: 'policy' };
+    }
+    if (mode === 'latest-wins' && (rule === 'system-of-record' || rule === 'organizer')) continue;
     const x = ra[i] ?? 0;
     const y = rb[i] ?? 0;
-    if (x !== y) return { order: x > y ? -1 : 1, rule: RULES[i] ?? 'tie-break' };
+    if (x !== y) return { order: x > y ? -1 : 1, rule };
   }
   return { order: a.key < b.key ? -1 : a.key > b.key ? 1 : 0, rule: 'tie-break' };
+}
+
+/** -1 when the policy prefers a, 1 when it prefers b, 0 when it has no say for these sides. */
+function preference(mode: ConflictMode, a: Side, b: Side): number {
+  if ((a === 'outlook') === (b === 'outlook')) return 0;
+  const outlookFirst = a === 'outlook' ? -1 : 1;
+  if (mode === 'outlook-wins') return outlookFirst;
+  if (mode === 'provider-wins') return -outlookFirst;
+  return 0;
 }
 
 /**

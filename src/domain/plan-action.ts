@@ -54,7 +54,8 @@ export interface RsvpAction extends ReplicaTarget {
   readonly newBase: Projection;
 }
 
-export type ConflictRule = 'direction' | 'system-of-record' | 'organizer' | 'later-modification' | 'tie-break';
+export type ConflictRule =
+  'direction' | 'policy' | 'system-of-record' | 'organizer' | 'later-modification' | 'tie-break';
 
 /** Audit record: several sides changed one field differently; `winner`'s value was kept. */
 export interface ConflictResolvedAction {

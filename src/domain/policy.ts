@@ -36,6 +36,9 @@ export const massDeleteGuardSchema = z.object({
 });
 export type MassDeleteGuard = z.infer<typeof massDeleteGuardSchema>;
 
+export const conflictModeSchema = z.enum(['system-of-record', 'latest-wins', 'outlook-wins', 'provider-wins']);
+export type ConflictMode = z.infer<typeof conflictModeSchema>;
+
 export const syncPolicySchema = z.object({
   directions: z
     .object({ netsuite: directionSchema.default('both'), autotask: directionSchema.default('both') })
@@ -51,6 +54,17 @@ export const syncPolicySchema = z.object({
     series: 'outlook',
     occurrence: 'outlook',
   }),
+  /**
+   * The admin's conflict policy per connector, for a field changed both in Outlook and there:
+   * `system-of-record` (the rules below: system of record, organiser, later edit), `latest-wins`
+   * (the later edit alone), `outlook-wins`, `provider-wins`. A one-way direction still comes first.
+   */
+  conflicts: z
+    .object({
+      netsuite: conflictModeSchema.default('system-of-record'),
+      autotask: conflictModeSchema.default('system-of-record'),
+    })
+    .default({ netsuite: 'system-of-record', autotask: 'system-of-record' }),
   /** Sides whose edits of an item kind are undone by the next sync (Outlook edits of a service call). */
   readOnly: z.partialRecord(itemKindSchema, z.array(sideSchema)).default({ 'service-call': ['outlook'] }),
   /** Whether sync may put attendees on Outlook events it creates (Graph then sends invitations). */
@@ -101,6 +115,16 @@ export function isSelected(connector: Connector, categories: readonly string[], 
   if (selection.mode === 'all') return true;
   const wanted = selection.category.trim().toLowerCase();
   return categories.some((c) => c.trim().toLowerCase() === wanted);
+}
+
+/**
+ * The conflict policy between two sides: the connector's when Outlook meets it; between NetSuite
+ * and Autotask (or two Outlook copies) the shared one if both connectors agree, else the default.
+ */
+export function conflictModeBetween(a: Side, b: Side, policy: SyncPolicy): ConflictMode {
+  if (a === 'outlook' && b !== 'outlook') return policy.conflicts[b];
+  if (b === 'outlook' && a !== 'outlook') return policy.conflicts[a];
+  return policy.conflicts.netsuite === policy.conflicts.autotask ? policy.conflicts.netsuite : 'system-of-record';
 }
 
 export function systemOfRecord(kind: ItemKind, policy: SyncPolicy): Side | undefined {

@@ -160,3 +160,57 @@ describe('concurrent edits merge per field', () => {
     expect([...(conflicts[0]?.losers ?? [])].sort()).toEqual(['netsuite', 'outlook:u1']);
   });
 });
+
+describe("the admin's conflict policy per connector", () => {
+  function synced(policy = policyOf()) {
+    const world = new World();
+    world.put('outlook:u1', projectFor('outlook:u1', eventInput(), policy));
+    const sync = new Sync(world, policy, 'outlook:u1');
+    sync.settle();
+    return { world, sync };
+  }
+
+  it('Autotask set to latest-wins: a later Outlook edit beats Autotask, which would win as system of record', () => {
+    const { world, sync } = synced(policyOf({ conflicts: { autotask: 'latest-wins' } }));
+    world.edit('autotask:u1', { title: 'from Autotask' });
+    world.edit('outlook:u1', { title: 'from Outlook, later' });
+    expect(conflictsOf(sync.round().actions)).toEqual([
+      {
+        type: 'conflict-resolved',
+        field: 'title',
+        winner: 'outlook:u1',
+        losers: ['autotask:u1'],
+        rule: 'later-modification',
+      },
+    ]);
+    for (const key of ['outlook:u1', 'netsuite', 'autotask:u1'])
+      expect(fieldsOf(world, key)?.title).toBe('from Outlook, later');
+  });
+
+  it('Autotask set to outlook-wins: Outlook keeps its edit over a later Autotask one', () => {
+    const { world, sync } = synced(policyOf({ conflicts: { autotask: 'outlook-wins' } }));
+    world.edit('outlook:u1', { title: 'from Outlook' });
+    world.edit('autotask:u1', { title: 'from Autotask, later' });
+    expect(conflictsOf(sync.round().actions)).toMatchObject([
+      { winner: 'outlook:u1', losers: ['autotask:u1'], rule: 'policy' },
+    ]);
+    expect(fieldsOf(world, 'autotask:u1')?.title).toBe('from Outlook');
+  });
+
+  it('NetSuite set to provider-wins: NetSuite keeps its edit over a later Outlook one', () => {
+    const { world, sync } = synced(policyOf({ conflicts: { netsuite: 'provider-wins' } }));
+    world.edit('netsuite', { title: 'from NetSuite' });
+    world.edit('outlook:u1', { title: 'from Outlook, later' });
+    expect(conflictsOf(sync.round().actions)).toMatchObject([
+      { winner: 'netsuite', losers: ['outlook:u1'], rule: 'policy' },
+    ]);
+    expect(fieldsOf(world, 'outlook:u1')?.title).toBe('from NetSuite');
+  });
+
+  it('the default keeps the rules as they were: the later of Outlook and NetSuite wins', () => {
+    const { world, sync } = synced(policyOf({ conflicts: { netsuite: 'system-of-record' } }));
+    world.edit('netsuite', { title: 'from NetSuite' });
+    world.edit('outlook:u1', { title: 'from Outlook, later' });
+    expect(conflictsOf(sync.round().actions)).toMatchObject([{ winner: 'outlook:u1', rule: 'later-modification' }]);
+  });
+});

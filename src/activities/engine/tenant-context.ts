@@ -44,6 +44,7 @@ export function plannerPolicy(tenant: Tenant, users: readonly UserRow[], forUser
       autotask: tenant.connections.autotask ? directionOf[effective.autotask.direction] : 'off',
     },
     selection: { netsuite: { mode: 'all' }, autotask: effective.autotask.selection },
+    conflicts: { netsuite: effective.netsuite.conflict, autotask: effective.autotask.conflict },
     // Series are native in NetSuite only where the recurrence RESTlet can write them.
     netsuiteNativeRecurrence: tenant.connections.netsuite?.recurrenceRestletInstalled ?? false,
     massDelete: {
