@@ -63,6 +63,24 @@ describe.each(['m2m', 'tba'] as const)('calendarEvent REST operations over %s', 
     expect(byId?.lastModifiedDate).toMatch(/Z$/);
   });
 
+  it('reads only the named fields with fields=, and null for an event that does not exist', async () => {
+    const { id } = await client().upsertCalendarEventByExternalId(`ext-${scheme}-fields`, {
+      title: 'Partial read',
+      message: 'Not asked for',
+      startDate: '2026-03-12',
+      startTime: '08:00',
+      endTime: '09:00',
+    });
+    const partial = await client().getCalendarEventFields(id, ['title', 'startDate']);
+    expect(partial).toMatchObject({ title: 'Partial read', startDate: '2026-03-12' });
+    expect(partial).not.toHaveProperty('message');
+    expect(partial).not.toHaveProperty('endTime');
+    const request = h.emulator.requestLog.at(-1)!;
+    expect(request.method).toBe('GET');
+    expect(new URL(request.url, 'https://x').searchParams.get('fields')).toBe('title,startDate');
+    await expect(client().getCalendarEventFields('999999', ['title'])).resolves.toBeNull();
+  });
+
   it('answers null for an event that does not exist', async () => {
     await expect(client().getCalendarEvent('999999')).resolves.toBeNull();
     await expect(client().getCalendarEventByExternalId('no-such-event')).resolves.toBeNull();
