@@ -1,10 +1,11 @@
 // The worker process: `node dist/workers/main.js` (started by `npm start`, or on its own in production).
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { DefaultLogger, NativeConnection, Runtime, type LogLevel } from '@temporalio/worker';
+import { NativeConnection, Runtime } from '@temporalio/worker';
 import { buildActivitiesWithContext } from '../activities/build';
 import { createDataConverter } from '../codec/data-converter';
 import { metricsRegistry } from '../observability/metrics';
+import { sdkLogger } from '../observability/sdk-logger';
 import { startWorkerMetrics } from '../observability/worker-metrics';
 import { registerAutotaskBudgetGauge } from '../providers/autotask/budget-metric';
 import { loadConfig } from '../config';
@@ -16,12 +17,11 @@ import { createSyncWorker } from './worker';
 async function main(): Promise<void> {
   const config = loadConfig();
   const log = createLogger(config.LOG_LEVEL, 'calsync-worker');
-  // The SDK's own logs (bundling, task failures) at the same threshold as ours.
-  const sdkLevel: Record<string, LogLevel> = { trace: 'TRACE', debug: 'DEBUG', info: 'INFO', warn: 'WARN' };
-  const sdkLogger = new DefaultLogger(sdkLevel[config.LOG_LEVEL] ?? 'ERROR');
+  // The SDK's own logs (bundling, task failures, workflow log calls) as pino JSON, same threshold.
+  const sdkLog = sdkLogger(log, config.LOG_LEVEL);
   // /metrics (calsync's and the SDK's) when an address is configured; the runtime is installed once.
-  if (config.WORKER_METRICS_BIND_ADDRESS) await startWorkerMetrics(config.WORKER_METRICS_BIND_ADDRESS, sdkLogger);
-  else Runtime.install({ logger: sdkLogger });
+  if (config.WORKER_METRICS_BIND_ADDRESS) await startWorkerMetrics(config.WORKER_METRICS_BIND_ADDRESS, sdkLog);
+  else Runtime.install({ logger: sdkLog });
   if (!config.TEMPORAL_ADDRESS || !config.DATABASE_URL || !config.CALSYNC_SECRETS_KEYS) {
     throw new Error('the worker needs TEMPORAL_ADDRESS, DATABASE_URL and CALSYNC_SECRETS_KEYS');
   }
