@@ -8,6 +8,7 @@ import type { CallObserver } from '../providers/call-observer';
 import type { ProviderName } from '../providers/provider-error';
 import { countProviderCall } from '../observability/metrics';
 import { autotaskGate, PostgresCallGate } from '../store/provider-gate';
+import { graphCredentialOf } from '../store/tenant-connections';
 import type { TenantStore } from '../store/tenants';
 
 export interface TenantConnectors {
@@ -64,11 +65,12 @@ export class ConnectorRegistry implements BudgetSource {
     const secrets = await this.tenants.secrets(tenantId);
     const { graph, netsuite, autotask } = tenant.connections;
     const result: TenantConnectors = {};
-    if (graph && secrets.graph) {
+    const graphCredential = graphCredentialOf(secrets);
+    if (graph && graphCredential) {
       result.graph = createGraphClient({
         tenantId: graph.directoryId,
         clientId: graph.clientId,
-        clientSecret: secrets.graph.clientSecret,
+        ...graphCredential,
         cloud: graph.cloud,
         loginHost: graph.loginHost,
         graphBaseUrl: graph.graphBaseUrl,

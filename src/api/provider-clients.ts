@@ -2,11 +2,12 @@ import { AutotaskClient } from '../providers/autotask/autotask-client';
 import { msalTokenSource } from '../providers/graph/auth';
 import { resolveGraphOptions, type ResolvedGraphOptions } from '../providers/graph/options';
 import { createNetSuiteClient, type NetSuiteClient } from '../providers/netsuite/netsuite-client';
-import type {
-  AutotaskConnection,
-  GraphConnection,
-  NetSuiteConnection,
-  TenantSecrets,
+import {
+  type AutotaskConnection,
+  type GraphConnection,
+  graphCredentialOf,
+  type NetSuiteConnection,
+  type TenantSecrets,
 } from '../store/tenant-connections';
 
 /**
@@ -67,18 +68,12 @@ export function graphAccessFor(
   connection: GraphConnection,
   secrets: TenantSecrets
 ): { options: ResolvedGraphOptions; getAccessToken(): Promise<string> } {
-  const clientSecret = secrets.graph?.clientSecret;
-  if (!clientSecret) {
-    throw new MissingCredentialsError(
-      secrets.graphCertificate
-        ? 'certificate credentials are stored, but the Graph client authenticates with a client secret only'
-        : 'no Graph client secret is stored for this tenant'
-    );
-  }
+  const credential = graphCredentialOf(secrets);
+  if (!credential) throw new MissingCredentialsError('no Graph client secret or certificate is stored for this tenant');
   const options = resolveGraphOptions({
     tenantId: connection.directoryId,
     clientId: connection.clientId,
-    clientSecret,
+    ...credential,
     cloud: connection.cloud,
     loginHost: connection.loginHost,
     graphBaseUrl: connection.graphBaseUrl,

@@ -97,6 +97,15 @@ export const tenantSecretsSchema = z
 
 export type TenantConnections = z.infer<typeof tenantConnectionsSchema>;
 export type TenantSecrets = z.infer<typeof tenantSecretsSchema>;
+
+/** The Graph client's credential from the stored secrets: the client secret, else the certificate. */
+export function graphCredentialOf(
+  secrets: TenantSecrets
+): { clientSecret: string } | { clientCertificate: { certificatePem: string; privateKeyPem: string } } | undefined {
+  if (secrets.graph) return { clientSecret: secrets.graph.clientSecret };
+  if (secrets.graphCertificate) return { clientCertificate: secrets.graphCertificate };
+  return undefined;
+}
 export type GraphConnection = z.infer<typeof graphConnectionSchema>;
 export type NetSuiteConnection = z.infer<typeof netsuiteConnectionSchema>;
 export type AutotaskConnection = z.infer<typeof autotaskConnectionSchema>;

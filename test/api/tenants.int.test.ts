@@ -1,4 +1,7 @@
+import { createPrivateKey } from 'node:crypto';
+import { generate } from 'selfsigned';
 import { type AutotaskEmulator, startAutotaskEmulator } from '../../src/emulators/autotask';
+import { startGraphEmulator } from '../../src/emulators/graph';
 import { type NetSuiteEmulator, startNetSuiteEmulator } from '../../src/emulators/netsuite';
 import { SecretBox } from '../../src/store/secret-box';
 import { TenantStore } from '../../src/store/tenants';
@@ -174,6 +177,44 @@ describe('connections', () => {
     ]);
     for (const plain of [TBA.consumerSecret, TBA.tokenSecret, 'push-secret-0123456789']) {
       expect(rows[0]!.secrets.includes(Buffer.from(plain))).toBe(false);
+    }
+  });
+
+  it('checks a Graph connection with certificate credentials for real: token by signed assertion, then one read', async () => {
+    const graph = await startGraphEmulator();
+    try {
+      const pems = await generate([{ name: 'commonName', value: 'calsync-cert-app' }], { keySize: 2048 });
+      const certificatePem = pems.cert;
+      const privateKeyPem = createPrivateKey(pems.private).export({ type: 'pkcs8', format: 'pem' }).toString();
+      const directoryId = '7d3c2b1a-0f9e-4d8c-b7a6-112233445566';
+      graph.registerApp({ tenantId: directoryId, clientId: 'cert-app', certificatePem });
+      graph.addMailbox('cert.user@contoso.example', { tenantId: directoryId });
+      await createTenant('conn-cert');
+      const put = await stack.request('PUT', '/v1/tenants/conn-cert/connections/graph', {
+        headers: admin,
+        json: {
+          directoryId,
+          clientId: 'cert-app',
+          cloud: 'global',
+          loginHost: graph.loginUrl,
+          graphBaseUrl: graph.baseUrl,
+          certificate: { certificatePem, privateKeyPem },
+        },
+      });
+      expect(put.status).toBe(200);
+      expect(put.body.connections.graph.credentials).toBe('certificate');
+      expect(put.text).not.toContain('PRIVATE KEY');
+      const res = await stack.request('POST', '/v1/tenants/conn-cert/connections/graph/test', {
+        headers: admin,
+        json: { mailbox: 'cert.user@contoso.example' },
+      });
+      expect(res.body).toMatchObject({ connector: 'graph', ok: true });
+      expect(res.body.steps.map((s: { name: string; status: string }) => `${s.name} ${s.status}`)).toEqual([
+        'token ok',
+        'read ok',
+      ]);
+    } finally {
+      await graph.close();
     }
   });
 

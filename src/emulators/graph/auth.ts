@@ -1,3 +1,5 @@
+import { createHash, X509Certificate } from 'node:crypto';
+import { compactVerify, decodeJwt, decodeProtectedHeader } from 'jose';
 import { GraphHttpError } from './graph-error';
 import { newOpaqueToken } from './ids';
 
@@ -9,8 +11,13 @@ import { newOpaqueToken } from './ids';
 export interface AppRegistration {
   tenantId: string;
   clientId: string;
-  clientSecret: string;
+  /** The app's client secret; an app may have a secret, a certificate, or both. */
+  clientSecret?: string;
+  /** The certificate uploaded to the app (PEM): client assertions must be signed with its key. */
+  certificatePem?: string;
 }
+
+const JWT_BEARER = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer';
 
 export interface IssuedToken {
   tenantId: string;
@@ -46,7 +53,7 @@ export class TokenAuthority {
   }
 
   /** POST /{tenant}/oauth2/v2.0/token */
-  grant(tenantId: string, form: URLSearchParams): TokenReply {
+  async grant(tenantId: string, form: URLSearchParams): Promise<TokenReply> {
     if (form.get('grant_type') !== 'client_credentials') {
       return oauthError(400, 'unsupported_grant_type', 'AADSTS70003: The app requested an unsupported grant type.');
     }
@@ -59,7 +66,10 @@ export class TokenAuthority {
         `AADSTS700016: Application with identifier '${clientId}' was not found in the directory '${tenantId}'.`
       );
     }
-    if (form.get('client_secret') !== app.clientSecret) {
+    if (form.has('client_assertion')) {
+      const refused = await this.checkAssertion(app, tenantId, form);
+      if (refused) return refused;
+    } else if (app.clientSecret === undefined || form.get('client_secret') !== app.clientSecret) {
       return oauthError(401, 'invalid_client', `AADSTS7000215: Invalid client secret provided for app '${clientId}'.`);
     }
     const scopes = (form.get('scope') ?? '').split(' ').filter(Boolean);
@@ -79,6 +89,53 @@ export class TokenAuthority {
       status: 200,
       body: { token_type: 'Bearer', expires_in: lifetime, ext_expires_in: lifetime, access_token: token },
     };
+  }
+
+  /**
+   * A certificate credential: a JWT signed with the certificate's key, whose header names the
+   * certificate by thumbprint (`x5t#S256`, or SHA-1 `x5t`), issued by and about the app, for this
+   * token endpoint, not expired. Entra ID answers AADSTS700027 when the signature does not verify.
+   */
+  private async checkAssertion(app: AppRegistration, tenantId: string, form: URLSearchParams) {
+    const invalid = (code: string, why: string) =>
+      oauthError(401, 'invalid_client', `${code}: Client assertion failed: ${why} (app '${app.clientId}').`);
+    if (form.get('client_assertion_type') !== JWT_BEARER) return invalid('AADSTS50027', 'unsupported assertion type');
+    if (!app.certificatePem) return invalid('AADSTS700027', 'no certificate is registered for the app');
+    const assertion = form.get('client_assertion') ?? '';
+    const certificate = new X509Certificate(app.certificatePem);
+    let header: ReturnType<typeof decodeProtectedHeader>;
+    let claims: ReturnType<typeof decodeJwt>;
+    try {
+      header = decodeProtectedHeader(assertion);
+      claims = decodeJwt(assertion);
+    } catch {
+      return invalid('AADSTS50027', 'the assertion is not a well-formed JWT');
+    }
+    const der = certificate.raw;
+    const thumbprints = [
+      createHash('sha256').update(der).digest('base64url'),
+      createHash('sha1').update(der).digest('base64url'),
+    ];
+    const named = header['x5t#S256'] ?? header.x5t;
+    if (typeof named !== 'string' || !thumbprints.includes(named))
+      return invalid('AADSTS700027', 'the key was not found: no registered certificate has this thumbprint');
+    try {
+      await compactVerify(assertion, certificate.publicKey);
+    } catch {
+      return invalid('AADSTS700027', 'the signature does not verify with the registered certificate');
+    }
+    const audience = Array.isArray(claims.aud) ? claims.aud : [claims.aud];
+    if (claims.iss !== app.clientId || claims.sub !== app.clientId)
+      return invalid('AADSTS700023', 'iss and sub must be the client id');
+    if (
+      !audience.some(
+        (a) => typeof a === 'string' && a.toLowerCase().endsWith(`/${tenantId.toLowerCase()}/oauth2/v2.0/token`)
+      )
+    )
+      return invalid('AADSTS700024', 'the audience is not this token endpoint');
+    if (typeof claims.exp !== 'number' || claims.exp * 1000 <= this.now())
+      return invalid('AADSTS700024', 'the assertion has expired');
+    return undefined;
   }
 
   /** Checks the Authorization header of a Graph call (401 InvalidAuthenticationToken). */

@@ -11,7 +11,7 @@ export function registerAuthRoutes(app: FastifyInstance, ctx: EmulatorContext): 
 
   app.post('/:tenant/oauth2/v2.0/token', async (req, reply) => {
     const form = new URLSearchParams(typeof req.body === 'string' ? req.body : '');
-    const result = ctx.auth.grant(paramsOf(req).tenant ?? '', form);
+    const result = await ctx.auth.grant(paramsOf(req).tenant ?? '', form);
     return reply.code(result.status).header('cache-control', 'no-store, no-cache').send(result.body);
   });
 }

@@ -1,5 +1,6 @@
-import { ConfidentialClientApplication, LogLevel } from '@azure/msal-node';
-import type { ResolvedGraphOptions } from './options';
+import { X509Certificate } from 'node:crypto';
+import { ConfidentialClientApplication, LogLevel, type NodeAuthOptions } from '@azure/msal-node';
+import type { GraphCredential, ResolvedGraphOptions } from './options';
 
 /**
  * App-only access tokens (client credentials) from MSAL. MSAL keeps the token in its in-memory
@@ -22,7 +23,7 @@ export function msalTokenSource(options: ResolvedGraphOptions): AccessTokenSourc
   const app = new ConfidentialClientApplication({
     auth: {
       clientId: options.clientId,
-      clientSecret: options.clientSecret,
+      ...credentialOptions(options.credential),
       authority: `${options.loginHost}/${options.tenantId}`,
       // Any other host (an emulator, a proxy) must be declared, or MSAL asks Microsoft to vouch for it.
       ...(microsoftHosts.includes(loginHost) ? {} : { knownAuthorities: [loginHost] }),
@@ -35,6 +36,27 @@ export function msalTokenSource(options: ResolvedGraphOptions): AccessTokenSourc
       const result = await app.acquireTokenByClientCredential({ scopes: [options.scope] });
       if (!result?.accessToken) throw new Error('MSAL returned no access token');
       return result.accessToken;
+    },
+  };
+}
+
+/**
+ * MSAL's form of our credential. With a certificate MSAL signs a client assertion (PS256, header
+ * `x5t#S256`) with the private key; Entra ID checks it against the certificate uploaded to the app.
+ */
+function credentialOptions(credential: GraphCredential): Pick<NodeAuthOptions, 'clientSecret' | 'clientCertificate'> {
+  if (credential.kind === 'secret') return { clientSecret: credential.clientSecret };
+  let certificate: X509Certificate;
+  try {
+    certificate = new X509Certificate(credential.certificatePem);
+  } catch {
+    throw new Error('clientCertificate.certificatePem is not a PEM-encoded X.509 certificate');
+  }
+  return {
+    clientCertificate: {
+      thumbprintSha256: certificate.fingerprint256.replaceAll(':', ''),
+      privateKey: credential.privateKeyPem,
+      x5c: credential.certificatePem,
     },
   };
 }

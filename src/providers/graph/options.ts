@@ -24,25 +24,39 @@ const httpsUrl = z
   .url()
   .refine((u) => u.startsWith('https://'), 'must be an https URL (the Graph SDK sends tokens only over https)');
 
-export const graphClientOptionsSchema = z.object({
-  tenantId: z.string().min(1),
-  clientId: z.string().min(1),
-  clientSecret: z.string().min(1),
-  cloud: z.enum(['global', 'usGov', 'usGovDod', 'china']).default('global'),
-  /** Overrides the cloud's login host, e.g. an emulator's `loginUrl`. */
-  loginHost: httpsUrl.optional(),
-  /** Overrides the cloud's Graph base URL (…/v1.0), e.g. an emulator's `baseUrl`. */
-  graphBaseUrl: httpsUrl.optional(),
-  /** Defaults to `<graph origin>/.default`. */
-  scope: z.string().min(1).optional(),
-  /** GUID (with braces) of our extended-property namespace. */
-  propertyNamespace: z
-    .string()
-    .regex(/^\{[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\}$/i)
-    .default(defaultPropertyNamespace),
-  /** `Prefer: odata.maxpagesize` for delta and collections. */
-  pageSize: z.number().int().min(1).max(1000).default(100),
+const certificateSchema = z.object({
+  /** The app registration's certificate (its public part, as uploaded to Entra ID). */
+  certificatePem: z.string().min(1),
+  /** Its private key, PKCS#8 PEM (`-----BEGIN PRIVATE KEY-----`). */
+  privateKeyPem: z.string().min(1),
 });
+
+export const graphClientOptionsSchema = z
+  .object({
+    tenantId: z.string().min(1),
+    clientId: z.string().min(1),
+    /** A client secret, or (`clientCertificate`) a certificate: exactly one of them. */
+    clientSecret: z.string().min(1).optional(),
+    clientCertificate: certificateSchema.optional(),
+    cloud: z.enum(['global', 'usGov', 'usGovDod', 'china']).default('global'),
+    /** Overrides the cloud's login host, e.g. an emulator's `loginUrl`. */
+    loginHost: httpsUrl.optional(),
+    /** Overrides the cloud's Graph base URL (…/v1.0), e.g. an emulator's `baseUrl`. */
+    graphBaseUrl: httpsUrl.optional(),
+    /** Defaults to `<graph origin>/.default`. */
+    scope: z.string().min(1).optional(),
+    /** GUID (with braces) of our extended-property namespace. */
+    propertyNamespace: z
+      .string()
+      .regex(/^\{[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\}$/i)
+      .default(defaultPropertyNamespace),
+    /** `Prefer: odata.maxpagesize` for delta and collections. */
+    pageSize: z.number().int().min(1).max(1000).default(100),
+  })
+  .refine((o) => (o.clientSecret === undefined) !== (o.clientCertificate === undefined), {
+    message: 'give clientSecret or clientCertificate, exactly one',
+    path: ['clientSecret'],
+  });
 
 export type GraphClientSettings = z.input<typeof graphClientOptionsSchema>;
 
@@ -55,10 +69,14 @@ export interface GraphClientOptions extends GraphClientSettings {
   onCall?: CallObserver;
 }
 
+/** How the app proves itself to the login host: a secret, or a certificate's signed assertion. */
+export type GraphCredential =
+  { kind: 'secret'; clientSecret: string } | { kind: 'certificate'; certificatePem: string; privateKeyPem: string };
+
 export interface ResolvedGraphOptions {
   tenantId: string;
   clientId: string;
-  clientSecret: string;
+  credential: GraphCredential;
   loginHost: string;
   graphBaseUrl: string;
   scope: string;
@@ -73,7 +91,9 @@ export function resolveGraphOptions(input: GraphClientSettings): ResolvedGraphOp
   return {
     tenantId: parsed.tenantId,
     clientId: parsed.clientId,
-    clientSecret: parsed.clientSecret,
+    credential: parsed.clientCertificate
+      ? { kind: 'certificate', ...parsed.clientCertificate }
+      : { kind: 'secret', clientSecret: parsed.clientSecret ?? '' },
     loginHost: (parsed.loginHost ?? cloud.loginHost).replace(/\/+$/, ''),
     graphBaseUrl,
     scope: parsed.scope ?? `${new URL(graphBaseUrl).origin}/.default`,

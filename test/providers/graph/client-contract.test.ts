@@ -1,3 +1,5 @@
+import { createPrivateKey } from 'node:crypto';
+import { generate } from 'selfsigned';
 import { ProviderError } from '../../../src/providers/provider-error';
 import { startClientHarness, window, type ClientHarness } from './client-harness';
 
@@ -264,6 +266,47 @@ describe('Graph client contract', () => {
       });
     });
 
+    it('authenticates with a certificate instead of a secret: MSAL signs a client assertion the login host verifies', async () => {
+      const cert = await certificate();
+      h.emu.registerApp({ tenantId: h.app.tenantId, clientId: 'cert-app', certificatePem: cert.certificatePem });
+      const before = h.emu.tokensIssued();
+      const client = h.makeClient({ clientId: 'cert-app', clientSecret: undefined, clientCertificate: cert });
+      await expect(client.listChanges(h.alice, window)).resolves.toMatchObject({ fullResync: false });
+      expect(h.emu.tokensIssued()).toBe(before + 1);
+    });
+
+    it('reports a certificate the app does not know, or a key that does not match it, as non-retryable', async () => {
+      const registered = await certificate();
+      const other = await certificate();
+      h.emu.registerApp({
+        tenantId: h.app.tenantId,
+        clientId: 'cert-app-2',
+        certificatePem: registered.certificatePem,
+      });
+      const unknown = h.makeClient({ clientId: 'cert-app-2', clientSecret: undefined, clientCertificate: other });
+      await expect(unknown.listChanges(h.alice, window)).rejects.toMatchObject({
+        provider: 'graph',
+        code: 'invalid_client',
+        retryable: false,
+      });
+      // The registered certificate named, but signed with another key: the signature does not verify.
+      const forged = h.makeClient({
+        clientId: 'cert-app-2',
+        clientSecret: undefined,
+        clientCertificate: { certificatePem: registered.certificatePem, privateKeyPem: other.privateKeyPem },
+      });
+      await expect(forged.listChanges(h.alice, window)).rejects.toMatchObject({
+        code: 'invalid_client',
+        retryable: false,
+      });
+    });
+
+    it('refuses a client with both a secret and a certificate, or neither', async () => {
+      const cert = await certificate();
+      expect(() => h.makeClient({ clientCertificate: cert })).toThrow(/exactly one/);
+      expect(() => h.makeClient({ clientSecret: undefined })).toThrow(/exactly one/);
+    });
+
     it('stays within four concurrent requests per mailbox through its gate', async () => {
       h.emu.faults.set({ latencyMs: 60 });
       const results = await Promise.allSettled(Array.from({ length: 10 }, () => h.client.listChanges(h.bob, window)));
@@ -281,3 +324,13 @@ describe('Graph client contract', () => {
     });
   });
 });
+
+/** A fresh self-signed certificate and its PKCS#8 key, as an admin would upload to an Entra app. */
+async function certificate(): Promise<{ certificatePem: string; privateKeyPem: string }> {
+  const pems = await generate([{ name: 'commonName', value: 'calsync-test-app' }], {
+    keySize: 2048,
+    algorithm: 'sha256',
+  });
+  const privateKeyPem = createPrivateKey(pems.private).export({ type: 'pkcs8', format: 'pem' }).toString();
+  return { certificatePem: pems.cert, privateKeyPem };
+}
