@@ -57,7 +57,8 @@ export async function startSyncStack(
   if (!address) throw new Error('TEMPORAL_ADDRESS is not set: integration tests run through the integration project');
   const db = await freshDatabase(options.databaseUrl);
   await migrateToLatest(db.pool);
-  const box = new SecretBox(SecretBox.generateKeySpec());
+  const secretsKeys = SecretBox.generateKeySpec();
+  const box = new SecretBox(secretsKeys);
   const dataDir = mkdtempSync(path.join(tmpdir(), 'calsync-stack-'));
   chmodSync(dataDir, 0o755);
   const config = loadConfig({
@@ -94,6 +95,8 @@ export async function startSyncStack(
   return {
     db,
     box,
+    /** What a worker process of its own needs to join this stack (see worker-kill.int.test.ts). */
+    processEnv: { TEMPORAL_ADDRESS: address, DATABASE_URL: db.url, CALSYNC_SECRETS_KEYS: secretsKeys },
     sandbox,
     client,
     rawClient,
