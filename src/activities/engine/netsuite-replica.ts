@@ -49,11 +49,14 @@ export function netsuiteReplica(netsuite: NetSuiteClient, opts: NetSuiteReplicaO
       ids: record ? entityIdsOf(record) : [],
     });
 
-  /** Series go through the RESTlet (never emails); then the record's new version. */
+  /**
+   * Series go through the RESTlet (never emails). No read of the new `lastModifiedDate` follows
+   * (NetSuite answers writes with a bare 204): nothing compares NetSuite versions, because the
+   * SuiteScript push skips our own writes and a polled echo is read and found equal to its base.
+   */
   const written = async (id: string, recurrence?: NetSuiteRecurrence | null): Promise<WriteResult> => {
     if (opts.nativeRecurrence && recurrence !== undefined) await netsuite.setRecurrence(id, recurrence);
-    const after = await netsuite.getCalendarEventFields(id, ['lastModifiedDate']);
-    return { recordId: id, ...(after?.lastModifiedDate ? { version: after.lastModifiedDate } : {}) };
+    return { recordId: id };
   };
 
   return {
