@@ -84,6 +84,18 @@ function modifiedSinceBase(state: ReplicaState, item: ItemContext): boolean {
   return editedFields(state.current, state.base.fields).some((key) => contributes(state, key, item));
 }
 
+/** Whether a synced user declined the meeting, as their Outlook copy or the NetSuite event says. */
+function declinedBy(userId: string, item: ItemContext): boolean {
+  const email = userById(item.policy, userId)?.email.trim().toLowerCase();
+  if (email === undefined) return false;
+  return [...item.states.values()].some(
+    (s) =>
+      isLive(s) &&
+      (s.side === 'netsuite' || (s.side === 'outlook' && s.userId === userId)) &&
+      s.current?.responses?.[email] === 'declined'
+  );
+}
+
 function resolveDeletions(item: ItemContext, options: PlanOptions): DeletionOutcome {
   const states = [...item.states.values()];
   const deletes = new Map<ReplicaKey, DeleteReason>();
@@ -99,9 +111,14 @@ function resolveDeletions(item: ItemContext, options: PlanOptions): DeletionOutc
   // A deletion of something never synced, or on a connector that is off, tells us nothing.
   const requests = states.filter((s) => s.status === 'deleted' && s.base !== null && inScope(s));
   const authoritative: ReplicaState[] = [];
+  for (const d of requests) if (isAttendeeCopy(d, item) && d.userId !== undefined) leftUsers.add(d.userId);
   for (const d of requests) {
-    if (isAttendeeCopy(d, item) && d.userId !== undefined) leftUsers.add(d.userId);
-    else if (isReadOnly(item.kind, d.side, item.policy)) {
+    if (isAttendeeCopy(d, item) && d.userId !== undefined) continue;
+    // The Autotask record of someone who declined or left is one we remove ourselves (replicas.ts):
+    // finding it gone (another workflow removed it first) is no one deleting the meeting.
+    if (d.side === 'autotask' && d.userId !== undefined && (leftUsers.has(d.userId) || declinedBy(d.userId, item)))
+      continue;
+    if (isReadOnly(item.kind, d.side, item.policy)) {
       if (!never.has(d.key)) recreate.set(d.key, 'restore');
     } else authoritative.push(d);
   }
