@@ -209,10 +209,8 @@ describe('connections', () => {
         json: { mailbox: 'cert.user@contoso.example' },
       });
       expect(res.body).toMatchObject({ connector: 'graph', ok: true });
-      expect(res.body.steps.map((s: { name: string; status: string }) => `${s.name} ${s.status}`)).toEqual([
-        'token ok',
-        'read ok',
-      ]);
+      const steps = res.body.steps as { name: string; status: string }[];
+      expect(steps.map((s) => `${s.name} ${s.status}`)).toEqual(['token ok', 'read ok']);
     } finally {
       await graph.close();
     }

@@ -1,6 +1,7 @@
 import { WorkflowUpdateFailedError } from '@temporalio/client';
 import { configureUpdate, statusQuery, stopUpdate } from '../../src/workflows/user-sync/messages';
 import { eventually } from '../support/eventually';
+import { recordHistories } from '../support/record-histories';
 import { type SyncStack, startSyncStack } from '../support/sync-stack';
 
 /**
@@ -51,9 +52,28 @@ describe('configure: changing a running sync', () => {
     await eventually('the event in NetSuite', () => inNetSuite('Seen after configure'));
   }, 60_000);
 
+  it('reconciles periodically: the whole window is read again instead of the delta', async () => {
+    await handle().executeUpdate(configureUpdate, { args: [{ settings: { pollIntervalMs: 600_000 } }] });
+    const isFullRead = (url: string) =>
+      url.includes('/delta') && url.includes('startDateTime') && !url.includes('deltatoken');
+    const mark = stack.sandbox.graph.requestLog.length;
+    await handle().executeUpdate(configureUpdate, { args: [{ settings: { reconcileIntervalMs: 2_000 } }] });
+    await eventually('a full read of the window', () =>
+      stack.sandbox.graph.requestLog.slice(mark).some((r) => isFullRead(r.url)) ? true : undefined
+    );
+    // And again one interval later: it is periodic, not once.
+    const second = stack.sandbox.graph.requestLog.length;
+    await eventually('a second full read', () =>
+      stack.sandbox.graph.requestLog.slice(second).some((r) => isFullRead(r.url)) ? true : undefined
+    );
+    await handle().executeUpdate(configureUpdate, { args: [{ settings: { reconcileIntervalMs: 86_400_000 } }] });
+  }, 60_000);
+
   it('stops gracefully after being reconfigured', async () => {
     const stopped = await handle().executeUpdate(stopUpdate);
     expect(stopped.state).toBe('stopped');
     expect((await handle().describe()).status.name).toBe('COMPLETED');
+    // Its history has configure, rejected updates, reconciliation and stop: replayed by replay.test.ts.
+    recordHistories({ 'user-sync-configure-stop': { workflowId: stack.workflowId } });
   }, 60_000);
 });

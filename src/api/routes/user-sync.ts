@@ -305,6 +305,7 @@ export const userSyncRoutes =
                   subscriptionRenewalMarginMs: duration.optional(),
                   tenantPollIntervalMs: duration.optional(),
                   deletionScanIntervalMs: duration.optional(),
+                  reconcileIntervalMs: duration.optional(),
                   maxHistoryEvents: z.number().int().min(100).max(50_000).optional(),
                 })
                 .strict(),

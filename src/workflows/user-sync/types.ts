@@ -47,6 +47,8 @@ export interface UserSyncSettings {
   subscribedPollIntervalMs?: number;
   /** Tenant pollers look for records deleted on their provider this often (default 10 minutes). */
   deletionScanIntervalMs?: number;
+  /** Read the whole sync window again (not the delta) this often (default one day). */
+  reconcileIntervalMs?: number;
 }
 
 export interface SyncCounts {
@@ -80,6 +82,8 @@ export interface CarriedState {
   held?: HeldRecords[];
   recentHintIds: string[];
   paused: boolean;
+  /** When the next reconciliation is due (ISO instant). */
+  nextReconcileAt?: string;
   subscriptionExpiresAt?: string;
 }
 

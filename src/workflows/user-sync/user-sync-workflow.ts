@@ -51,6 +51,8 @@ const activities = proxyActivities<Activities>({
 const RECENT_HINTS = 200;
 /** Beyond this many notified versions in one round, Outlook is simply read. */
 const MAX_SEEN_VERSIONS = 500;
+/** Read every user's whole window once a day, whatever the delta says. */
+const DEFAULT_RECONCILE_MS = 24 * 3_600_000;
 
 /** The state and handlers of one user's sync; the workflow function only wires it up. */
 class UserSync {
@@ -75,9 +77,14 @@ class UserSync {
   settings: UserSyncSettings;
   /** Set by `configure` to wake the loop, so that a new interval counts from now. */
   private reconfigured = false;
+  /** When the whole window is read again (epoch ms). */
+  private nextReconcileAt: number;
 
   constructor(private readonly input: UserSyncInput) {
     this.settings = { ...input.settings };
+    this.nextReconcileAt = input.carried?.nextReconcileAt
+      ? Date.parse(input.carried.nextReconcileAt)
+      : Date.now() + this.reconcileIntervalMs();
     const carried: CarriedState | undefined = input.carried;
     this.status = carried?.status ?? {
       state: 'running',
@@ -153,15 +160,35 @@ class UserSync {
     }
   }
 
-  /** How long to wait at most: the poll interval, or less when the subscription must be renewed. */
+  /** How long to wait at most: the poll interval, or less when a renewal or a reconciliation is due. */
   private waitMs(): number {
-    if (this.subscriptionExpiresAt === undefined) return this.settings.pollIntervalMs;
+    const untilReconcile = Math.max(1000, this.nextReconcileAt - Date.now());
+    if (this.subscriptionExpiresAt === undefined) return Math.min(this.settings.pollIntervalMs, untilReconcile);
     const poll = this.settings.subscribedPollIntervalMs ?? this.settings.pollIntervalMs;
-    return Math.max(1000, Math.min(poll, this.subscriptionExpiresAt - this.renewalMargin() - Date.now()));
+    return Math.max(
+      1000,
+      Math.min(poll, untilReconcile, this.subscriptionExpiresAt - this.renewalMargin() - Date.now())
+    );
+  }
+
+  private reconcileIntervalMs(): number {
+    return this.settings.reconcileIntervalMs ?? DEFAULT_RECONCILE_MS;
+  }
+
+  /**
+   * Periodic reconciliation: now and then the whole window is read again instead of the delta, so
+   * that whatever a lost notification, an expired cursor or a provider's own bug hid comes back.
+   */
+  private reconcileIfDue(): void {
+    if (Date.now() < this.nextReconcileAt) return;
+    this.nextReconcileAt = Date.now() + this.reconcileIntervalMs();
+    this.fullResync = true;
+    this.lookAtOutlook();
   }
 
   configure(settings: Partial<UserSyncSettings>): void {
     this.settings = { ...this.settings, ...settings };
+    if (settings.reconcileIntervalMs !== undefined) this.nextReconcileAt = Date.now() + settings.reconcileIntervalMs;
     this.reconfigured = true;
   }
 
@@ -327,6 +354,7 @@ class UserSync {
       if (blocked()) continue;
       // No notification within the poll interval: look anyway (notifications are hints, they get lost).
       if (!woke) this.lookAtOutlook();
+      this.reconcileIfDue();
       await this.syncRound();
       // A stop asked for during the round is done now, not after continuing as new.
       if (this.shouldContinueAsNew() && !this.stopRequested) return 'continue';
@@ -343,6 +371,7 @@ class UserSync {
       held: this.held,
       recentHintIds: this.recentHintIds,
       paused: this.paused,
+      nextReconcileAt: new Date(this.nextReconcileAt).toISOString(),
       subscriptionExpiresAt: this.subscriptionExpiresAt
         ? new Date(this.subscriptionExpiresAt).toISOString()
         : undefined,
@@ -396,6 +425,7 @@ const SETTING_NAMES = new Set<keyof UserSyncSettings>([
   'subscriptionRenewalMarginMs',
   'subscribedPollIntervalMs',
   'deletionScanIntervalMs',
+  'reconcileIntervalMs',
 ]);
 
 /** Refuses a `configure` that names an unknown setting or a value that is not a positive whole number. */
