@@ -177,7 +177,11 @@ function seriesMastersOf(changes: ChangeSet): string[] {
 export async function syncHinted(ctx: ActivityContext, input: HintedInput): Promise<PullResult> {
   const sync = await tenantContext(ctx, input, input.workflowId);
   const refs = input.recordIds.map((recordId) => ({ side: input.source, recordId, userId: input.userId }));
-  const outcome = await syncRecords(sync, refs, { guardUserId: input.userId, skipGuard: input.confirmDeletes });
+  const outcome = await syncRecords(sync, refs, {
+    guardUserId: input.userId,
+    skipGuard: input.confirmDeletes,
+    resumeFromHeartbeat: true,
+  });
   const seriesChanges = await occurrencesAmong(ctx, input);
   return {
     ...outcome,

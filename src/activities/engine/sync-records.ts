@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { heartbeat } from '@temporalio/activity';
+import { activityInfo, heartbeat } from '@temporalio/activity';
 import type { Side } from '../../domain/canonical-event';
 import { type Link, newLink, type Observation, parseReplicaKey, replicaKey } from '../../domain/link';
 import { guardMassDeletion } from '../../domain/mass-delete-guard';
@@ -48,6 +48,13 @@ export interface BatchOutcome {
 
 const MAX_STALE_RETRIES = 3;
 const ITEM_CONCURRENCY = 4;
+
+/** The records a failed earlier attempt of this activity had saved, from its last heartbeat. */
+function savedBefore(): Set<string> {
+  const details = activityInfo().heartbeatDetails as { done?: unknown } | undefined;
+  const done = Array.isArray(details?.done) ? details.done : [];
+  return new Set(done.filter((d): d is string => typeof d === 'string'));
+}
 
 /** A new item's id, derived from where it was first seen so a replayed activity finds the same one. */
 export function newItemId(tenantId: string, replica: string, recordId: string): string {
@@ -248,13 +255,27 @@ async function syncItem(ctx: TenantSyncContext, first: Planned, outcome: BatchOu
 export async function syncRecords(
   ctx: TenantSyncContext,
   refs: readonly RecordRef[],
-  options: { guardUserId?: string; skipGuard?: boolean } = {}
+  options: {
+    guardUserId?: string;
+    skipGuard?: boolean;
+    /**
+     * A retry skips the records whose items the failed attempt had saved (its last heartbeat says
+     * which). Only for hinted records: a later change of one brings a new hint. An Outlook pull
+     * resumes through the stored versions instead (a delta entry we saved is not read again).
+     */
+    resumeFromHeartbeat?: boolean;
+  } = {}
 ): Promise<BatchOutcome> {
   const outcome: BatchOutcome = { created: 0, updated: 0, deleted: 0, rsvps: 0, conflicts: 0, skipped: 0, failed: 0 };
-  const unique = [...new Map(refs.map((r) => [`${r.side}|${r.userId}|${r.recordId}`, r])).values()];
+  const keyOf = (r: RecordRef) => `${r.side}|${r.userId}|${r.recordId}`;
+  const done = options.resumeFromHeartbeat ? savedBefore() : new Set<string>();
+  const all = [...new Map(refs.map((r) => [keyOf(r), r])).values()];
+  const unique = all.filter((r) => !done.has(keyOf(r)));
+  outcome.skipped += all.length - unique.length;
+  const beat = (details: Record<string, unknown>) => heartbeat({ ...details, done: [...done] });
   const planned: Planned[] = [];
   for (const ref of unique) {
-    heartbeat({ phase: 'read', recordId: ref.recordId });
+    beat({ phase: 'read', recordId: ref.recordId });
     const p = await readAndPlan(ctx, ref);
     if (p) planned.push(p);
     else outcome.skipped++;
@@ -291,9 +312,13 @@ export async function syncRecords(
   const queue = [...runnable];
   const workers = Array.from({ length: Math.min(ITEM_CONCURRENCY, queue.length) }, async () => {
     for (let next = queue.shift(); next; next = queue.shift()) {
-      heartbeat({ phase: 'write', itemId: next.stored.link.itemId });
+      beat({ phase: 'write', itemId: next.stored.link.itemId });
       try {
         await syncItem(ctx, next, outcome);
+        // Every record of the batch that named this item is done with it.
+        const itemId = next.stored.link.itemId;
+        for (const p of planned) if (p.stored.link.itemId === itemId) done.add(keyOf(p.ref));
+        beat({ phase: 'saved', itemId });
       } catch (err) {
         // A retryable failure fails the batch (Temporal retries it; writes are idempotent). One that
         // cannot succeed is audited and the batch goes on: one bad item must not block a calendar.
@@ -311,6 +336,10 @@ export async function syncRecords(
       }
     }
   });
-  await Promise.all(workers);
+  // Let every item finish before a failure fails the activity: its retry must not overlap writes
+  // still in flight here (the failure comes first, then the retry re-plans against saved links).
+  const settled = await Promise.allSettled(workers);
+  const failure = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (failure) throw failure.reason;
   return outcome;
 }
