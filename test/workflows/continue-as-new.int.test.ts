@@ -1,8 +1,6 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
-import path from 'node:path';
-import { execFileSync } from 'node:child_process';
 import { statusQuery } from '../../src/workflows/user-sync/messages';
 import { eventually } from '../support/eventually';
+import { recordHistories } from '../support/record-histories';
 import { type SyncStack, startSyncStack } from '../support/sync-stack';
 
 /**
@@ -61,30 +59,9 @@ describe('continue-as-new of a user sync', () => {
       stack.sandbox.netsuite.listEvents().filter((e) => e.title.startsWith('Before continue-as-new'))
     ).toHaveLength(3);
 
-    if (process.env.CALSYNC_RECORD_HISTORIES === '1') {
-      const dir = path.resolve(__dirname, '../fixtures/histories');
-      mkdirSync(dir, { recursive: true });
-      // The CLI writes the proto JSON that replay reads (protobuf's JSON writer fails inside Jest).
-      const show = (workflowId: string, runId?: string) =>
-        execFileSync(process.env.CALSYNC_TEST_TEMPORAL_CLI ?? 'temporal', [
-          'workflow',
-          'show',
-          '--address',
-          process.env.TEMPORAL_ADDRESS!,
-          '-w',
-          workflowId,
-          ...(runId ? ['-r', runId] : []),
-          '-o',
-          'json',
-        ]);
-      writeFileSync(
-        path.join(dir, 'user-sync-continue-as-new.json'),
-        show(stack.workflowId, handle.firstExecutionRunId)
-      );
-      writeFileSync(
-        path.join(dir, 'tenant-poller-netsuite.json'),
-        show(`calsync/${stack.sandbox.tenantId}/poller/netsuite`)
-      );
-    }
+    recordHistories({
+      'user-sync-continue-as-new': { workflowId: stack.workflowId, runId: handle.firstExecutionRunId },
+      'tenant-poller-netsuite': { workflowId: `calsync/${stack.sandbox.tenantId}/poller/netsuite` },
+    });
   }, 120_000);
 });

@@ -3,8 +3,10 @@ import { readdirSync } from 'node:fs';
 import path from 'node:path';
 
 /**
- * Histories recorded from real runs (test/fixtures/histories, recorded by the continue-as-new test
- * with CALSYNC_RECORD_HISTORIES=1) replayed against today's workflow code: a change that breaks
+ * Histories recorded from real runs (test/fixtures/histories: the continue-as-new, configure and
+ * series tests write them with CALSYNC_RECORD_HISTORIES=1, see test/support/record-histories.ts:
+ * userSync across continue-as-new and through configure/stop updates, a tenant poller, an itemSync
+ * series child) replayed against today's workflow code: a change that breaks
  * determinism for workflows already running fails here. The replay runs in a plain Node process
  * (scripts/replay-histories.ts): protobuf's JSON reader does not work inside Jest's module registry.
  */
@@ -14,7 +16,7 @@ describe('workflow replay', () => {
 
   it('replays every recorded history without a determinism error', () => {
     const files = readdirSync(dir).filter((f) => f.endsWith('.json'));
-    expect(files.length).toBeGreaterThanOrEqual(2);
+    expect(files.length).toBeGreaterThanOrEqual(4);
     let output: string;
     try {
       output = execFileSync(process.execPath, ['--import', 'tsx', 'scripts/replay-histories.ts', dir], {

@@ -1,4 +1,5 @@
 import { eventually } from '../support/eventually';
+import { recordHistories } from '../support/record-histories';
 import { type SyncStack, startSyncStack } from '../support/sync-stack';
 import { tenantPollerWorkflowId } from '../../src/workflows/tenant-poller/workflow-id';
 
@@ -21,6 +22,7 @@ describe('recurring Outlook series', () => {
     await stack.startUserSync(settings);
   }, 60_000);
   afterAll(async () => {
+    if (stack) await recordSeriesChild(stack);
     if (stack) await stopLeftovers(stack);
     await stack?.close();
   }, 60_000);
@@ -146,6 +148,15 @@ function weekdayOf(date: string) {
  * this file started (both abandoned by their parent) would otherwise outlive the stack and keep
  * the next file's pollers from starting.
  */
+/** One series child's history, for the replay test (with CALSYNC_RECORD_HISTORIES=1). */
+async function recordSeriesChild(stack: SyncStack): Promise<void> {
+  if (process.env.CALSYNC_RECORD_HISTORIES !== '1') return;
+  for await (const wf of stack.client.workflow.list({ query: `WorkflowId STARTS_WITH "${stack.workflowId}/item/"` })) {
+    recordHistories({ 'item-sync-series': { workflowId: wf.workflowId, runId: wf.runId } });
+    return;
+  }
+}
+
 async function stopLeftovers(stack: SyncStack): Promise<void> {
   const ids = [
     tenantPollerWorkflowId(stack.sandbox.tenantId, 'netsuite'),
