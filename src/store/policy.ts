@@ -93,9 +93,17 @@ export const autotaskPolicySchema = z
   })
   .strict();
 
+/**
+ * Outlook, organisation-wide. `inviteFromOutlook`: events sync creates in Outlook (from NetSuite or
+ * Autotask) carry their attendees, so Exchange sends them invitations. Off by default: sync then
+ * never makes anyone receive mail (DESIGN.md §4.11) and the attendees are named in the body.
+ */
+export const outlookPolicySchema = z.object({ inviteFromOutlook: z.boolean().default(false) }).strict();
+
 /** The organisation policy; every field has a default, so `{}` is a complete policy. */
 export const tenantPolicySchema = z
   .object({
+    outlook: outlookPolicySchema.default({ inviteFromOutlook: false }),
     netsuite: netsuitePolicySchema.default(netsuitePolicySchema.parse({})),
     autotask: autotaskPolicySchema.default(autotaskPolicySchema.parse({})),
   })
@@ -148,6 +156,7 @@ export function effectivePolicy(tenantPolicy: unknown, userOverrides: unknown): 
   if (!parsed.success) return base;
   const o = parsed.data;
   return {
+    outlook: base.outlook,
     netsuite: {
       ...base.netsuite,
       ...defined({ direction: o.netsuite?.direction, conflict: o.netsuite?.conflict }),

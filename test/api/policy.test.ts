@@ -3,6 +3,11 @@ import { effectivePolicy, tenantPolicySchema, userPolicyOverridesSchema } from '
 describe('organisation policy', () => {
   it('is complete with defaults when nothing is set', () => {
     const policy = effectivePolicy({}, {});
+    // Sync invites nobody unless the organisation asks for it (DESIGN.md §4.11).
+    expect(policy.outlook).toEqual({ inviteFromOutlook: false });
+    expect(effectivePolicy({ outlook: { inviteFromOutlook: true } }, {}).outlook.inviteFromOutlook).toBe(true);
+    // A user cannot turn it on for themselves: it is the organisation's decision.
+    expect(userPolicyOverridesSchema.safeParse({ outlook: { inviteFromOutlook: true } }).success).toBe(false);
     expect(policy.netsuite).toEqual({
       direction: 'both',
       syncWindow: { pastDays: 30, futureDays: 180 },

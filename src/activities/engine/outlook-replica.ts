@@ -10,11 +10,12 @@ import type { ReadResult, ReplicaIO, ReplicaOwner } from './replica-io';
 import { isoInstant, refusedWrite } from './shared-replica-errors';
 
 /**
- * Outlook (Graph) replica. Never writes attendees, so Exchange never emails invitations
- * (DESIGN.md §4.11); deletes only copies whose deletion notifies nobody; responses go out
- * with `sendResponse: false`.
+ * Outlook (Graph) replica. Writes attendees only where the organisation's "invite from Outlook"
+ * policy is on; otherwise never, so Exchange never emails invitations (DESIGN.md §4.11). Deletes
+ * only copies whose deletion notifies nobody; responses go out with `sendResponse: false`.
  */
-export function outlookReplica(graph: GraphClient): ReplicaIO {
+export function outlookReplica(graph: GraphClient, opts: { inviteFromOutlook?: boolean } = {}): ReplicaIO {
+  const invite = opts.inviteFromOutlook ?? false;
   const mapped = (record: GraphEvent, owner: ReplicaOwner) =>
     enrichFromGraph(graphEventToCanonical(record, { fallbackZone: owner.timeZone }).event, record, owner.mailbox);
   // The adapter lives for one activity: an event the engine has just read (before planning a write
@@ -55,7 +56,7 @@ export function outlookReplica(graph: GraphClient): ReplicaIO {
 
     async create(owner, action, item) {
       const event = projectionToEvent(action.projection, graphKind(item.kind));
-      const body = writeBody(event, action.projection.fields);
+      const body = writeBody(event, action.projection.fields, invite);
       const { event: created } = await graph.createEvent(
         owner.mailbox,
         body,
@@ -70,7 +71,10 @@ export function outlookReplica(graph: GraphClient): ReplicaIO {
       const current = justRead.get(recordId) ?? (await graph.getEvent(owner.mailbox, recordId)).event;
       justRead.delete(recordId);
       const merged = applyFields('outlook', mapped(current, owner), action.fields);
-      const patch = pick(writeBody(merged, action.fields, current), graphPropertiesOf(action.fields, merged));
+      const patch = pick(
+        writeBody(merged, action.fields, invite, current),
+        graphPropertiesOf(action.fields, merged, invite)
+      );
       if (Object.keys(patch).length === 0)
         return { recordId, ...(current.changeKey ? { version: current.changeKey } : {}) };
       const updated = await graph.updateEvent(owner.mailbox, recordId, patch);
@@ -104,18 +108,28 @@ function graphKind(kind: ItemKind): ItemKind {
   return kind === 'series' ? 'series' : 'event';
 }
 
-/** The Graph body for an event, without attendees, keeping the exact Outlook sensitivity asked for. */
-function writeBody(event: CanonicalEvent, fields: ProjectionFields, current?: GraphEvent): GraphEventWrite {
-  const { body } = canonicalToGraphEvent(event, { includeAttendees: false, ...(current ? { current } : {}) });
+/** The Graph body for an event (attendees only when inviting), keeping the exact Outlook sensitivity asked for. */
+function writeBody(
+  event: CanonicalEvent,
+  fields: ProjectionFields,
+  invite: boolean,
+  current?: GraphEvent
+): GraphEventWrite {
+  const { body } = canonicalToGraphEvent(event, { includeAttendees: invite, ...(current ? { current } : {}) });
   const sensitivity = outlookSensitivitySchema.safeParse(fields.access);
   if (sensitivity.success) body.sensitivity = sensitivity.data;
-  delete body.attendees;
+  if (!invite) delete body.attendees;
   return body;
 }
 
-/** The Graph properties that carry each projection field (attendees, organiser and responses: none). */
-function graphPropertiesOf(fields: ProjectionFields, merged: CanonicalEvent): (keyof GraphEventWrite)[] {
+/** The Graph properties that carry each projection field (attendees only when inviting; organiser and responses: none). */
+function graphPropertiesOf(
+  fields: ProjectionFields,
+  merged: CanonicalEvent,
+  invite: boolean
+): (keyof GraphEventWrite)[] {
   const out: (keyof GraphEventWrite)[] = [];
+  if (invite && fields.attendees !== undefined) out.push('attendees');
   if (fields.title !== undefined) out.push('subject');
   if (fields.description !== undefined) out.push('body');
   if (fields.location !== undefined) out.push('location');

@@ -45,6 +45,7 @@ export function plannerPolicy(tenant: Tenant, users: readonly UserRow[], forUser
     },
     selection: { netsuite: { mode: 'all' }, autotask: effective.autotask.selection },
     conflicts: { netsuite: effective.netsuite.conflict, autotask: effective.autotask.conflict },
+    inviteFromOutlook: effective.outlook.inviteFromOutlook,
     // Series are native in NetSuite only where the recurrence RESTlet can write them.
     netsuiteNativeRecurrence: tenant.connections.netsuite?.recurrenceRestletInstalled ?? false,
     massDelete: {
@@ -94,7 +95,13 @@ export async function loadTenantSyncContext(deps: {
   );
   const { graph, netsuite, autotask } = deps.connectors;
   const io: Partial<Record<Side, ReplicaIO>> = {
-    ...(graph ? { outlook: outlookReplica(graph) } : {}),
+    ...(graph
+      ? {
+          outlook: outlookReplica(graph, {
+            inviteFromOutlook: effectivePolicy(deps.tenant.policy, {}).outlook.inviteFromOutlook,
+          }),
+        }
+      : {}),
     ...(netsuite
       ? {
           netsuite: netsuiteReplica(netsuite, {
