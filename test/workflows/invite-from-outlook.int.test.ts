@@ -1,4 +1,3 @@
-import type { UserEvent } from '../../src/emulators/graph/user-side';
 import { eventually } from '../support/eventually';
 import { type SyncStack, startSyncStack } from '../support/sync-stack';
 
@@ -18,9 +17,7 @@ describe('invite from Outlook', () => {
   afterAll(async () => stack?.close(), 60_000);
 
   const inOutlook = (subject: string) =>
-    (stack.sandbox.graph.userSide.listEvents(stack.sandbox.info.mailbox) as UserEvent[]).find(
-      (e) => e.subject === subject
-    );
+    stack.sandbox.graph.userSide.listEvents(stack.sandbox.info.mailbox).find((e) => e.subject === subject);
   const setPolicy = (inviteFromOutlook: boolean) =>
     stack.db.pool.query('UPDATE tenants SET policy = $1 WHERE id = $2', [
       { outlook: { inviteFromOutlook } },
