@@ -1,4 +1,5 @@
 import { WorkflowUpdateFailedError } from '@temporalio/client';
+import { searchAttributes } from '../../src/workflows/search-attributes';
 import { configureUpdate, statusQuery, stopUpdate } from '../../src/workflows/user-sync/messages';
 import { eventually } from '../support/eventually';
 import { recordHistories } from '../support/record-histories';
@@ -69,10 +70,30 @@ describe('configure: changing a running sync', () => {
     await handle().executeUpdate(configureUpdate, { args: [{ settings: { reconcileIntervalMs: 86_400_000 } }] });
   }, 60_000);
 
+  it('is found by its search attributes and read at a glance (current details) in the Temporal UI', async () => {
+    const found: string[] = [];
+    await eventually('the sync in a visibility query by user and state', async () => {
+      for await (const wf of stack.client.workflow.list({
+        query: `CalsyncUserId = "${stack.sandbox.userId}" AND CalsyncSyncState = "running" AND ExecutionStatus = "Running"`,
+      }))
+        found.push(wf.workflowId);
+      return found.length > 0 ? true : undefined;
+    });
+    expect(found).toContain(stack.workflowId);
+    const description = await handle().describe();
+    expect(description.typedSearchAttributes.get(searchAttributes.tenantId)).toBe(stack.sandbox.tenantId);
+    const metadata = await handle().query<{ currentDetails?: string }>('__temporal_workflow_metadata');
+    expect(metadata.currentDetails).toContain('**state:** running');
+    expect(metadata.currentDetails).toMatch(/\*\*last sync:\*\* outlook \d{4}-/);
+  }, 60_000);
+
   it('stops gracefully after being reconfigured', async () => {
     const stopped = await handle().executeUpdate(stopUpdate);
     expect(stopped.state).toBe('stopped');
     expect((await handle().describe()).status.name).toBe('COMPLETED');
+    await eventually('the stopped state in its search attributes', async () =>
+      (await handle().describe()).typedSearchAttributes.get(searchAttributes.syncState) === 'stopped' ? true : undefined
+    );
     // Its history has configure, rejected updates, reconciliation and stop: replayed by replay.test.ts.
     recordHistories({ 'user-sync-configure-stop': { workflowId: stack.workflowId } });
   }, 60_000);
