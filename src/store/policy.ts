@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { conflictModeSchema } from '../domain/policy';
 
 /**
  * Organisation policy per connector, stored in `tenants.policy`, and a user's overrides of it,
@@ -14,7 +15,7 @@ export const directionSchema = z.enum(['both', 'outlook-to-provider', 'provider-
  * Who wins when both sides changed the same field: `system-of-record` (Autotask for items it owns,
  * the organiser's side for meetings, else the later change), `latest-wins`, or one side always.
  */
-export const conflictPolicySchema = z.enum(['system-of-record', 'latest-wins', 'outlook-wins', 'provider-wins']);
+export const conflictPolicySchema = conflictModeSchema;
 
 export const syncWindowSchema = z
   .object({

@@ -141,10 +141,18 @@ async function execute(ctx: TenantSyncContext, link: Link, action: WriteAction, 
 }
 
 /**
+ * Waits for all, then throws the first failure: a retry of the activity must never overlap a
+ * write of this attempt still in flight (the retry re-plans against what was saved).
+ */
+async function allFinished(work: readonly Promise<unknown>[]): Promise<void> {
+  const failure = (await Promise.allSettled(work)).find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (failure) throw failure.reason;
+}
+
+/**
  * Runs a plan's writes: replicas side by side (they are different records, mostly on different
  * providers, and no write needs another's result), a replica's own writes in plan order (an
- * update, then a response). Every write is let finish before a failure is raised, so a retry
- * meets no write still in flight.
+ * update, then a response).
  */
 async function executeWrites(ctx: TenantSyncContext, current: Planned, writes: readonly WriteAction[]) {
   const written = new Map<string, { recordId: string; version?: string } | undefined>();
@@ -152,7 +160,7 @@ async function executeWrites(ctx: TenantSyncContext, current: Planned, writes: r
   for (const action of writes) byReplica.set(action.replica, [...(byReplica.get(action.replica) ?? []), action]);
   // The planned link: a create needs the bases this plan gives (a new event's Outlook categories).
   const plannedLink = current.plan.link ?? current.stored.link;
-  const results = await Promise.allSettled(
+  await allFinished(
     [...byReplica.values()].map(async (actions) => {
       for (const action of actions) {
         written.set(action.replica, await execute(ctx, plannedLink, action, current.ref.userId));
@@ -163,8 +171,6 @@ async function executeWrites(ctx: TenantSyncContext, current: Planned, writes: r
       }
     })
   );
-  const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
-  if (failed) throw failed.reason;
   return written;
 }
 
@@ -336,10 +342,7 @@ export async function syncRecords(
       }
     }
   });
-  // Let every item finish before a failure fails the activity: its retry must not overlap writes
-  // still in flight here (the failure comes first, then the retry re-plans against saved links).
-  const settled = await Promise.allSettled(workers);
-  const failure = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');
-  if (failure) throw failure.reason;
+  // Every item finishes before a failure fails the activity (see allFinished).
+  await allFinished(workers);
   return outcome;
 }

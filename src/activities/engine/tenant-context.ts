@@ -93,15 +93,10 @@ export async function loadTenantSyncContext(deps: {
       ];
     })
   );
+  const policy = plannerPolicy(deps.tenant, rows, deps.forUserId);
   const { graph, netsuite, autotask } = deps.connectors;
   const io: Partial<Record<Side, ReplicaIO>> = {
-    ...(graph
-      ? {
-          outlook: outlookReplica(graph, {
-            inviteFromOutlook: effectivePolicy(deps.tenant.policy, {}).outlook.inviteFromOutlook,
-          }),
-        }
-      : {}),
+    ...(graph ? { outlook: outlookReplica(graph, { inviteFromOutlook: policy.inviteFromOutlook }) } : {}),
     ...(netsuite
       ? {
           netsuite: netsuiteReplica(netsuite, {
@@ -114,7 +109,7 @@ export async function loadTenantSyncContext(deps: {
   };
   return {
     tenantId: deps.tenant.id,
-    policy: plannerPolicy(deps.tenant, rows, deps.forUserId),
+    policy,
     owners,
     io,
     items: deps.items,

@@ -13,6 +13,7 @@ import {
   statusQuery,
   stopUpdate,
 } from '../../workflows/user-sync/messages';
+import { configurableSettingsSchema } from '../../workflows/user-sync/settings';
 import type { UserSyncStatus } from '../../workflows/user-sync/types';
 import { userSyncWorkflowId } from '../../workflows/user-sync/workflow-id';
 import type { ApiContext } from '../context';
@@ -286,31 +287,12 @@ export const userSyncRoutes =
       }
     );
 
-    const duration = z
-      .number()
-      .int()
-      .min(1_000)
-      .max(7 * 86_400_000);
     app.post(
       '/v1/users/:id/sync/configure',
       {
         schema: {
           ...userRoute("Change a running sync's durations (milliseconds); they take effect at once"),
-          body: z
-            .object({
-              settings: z
-                .object({
-                  pollIntervalMs: duration.optional(),
-                  subscribedPollIntervalMs: duration.optional(),
-                  subscriptionRenewalMarginMs: duration.optional(),
-                  tenantPollIntervalMs: duration.optional(),
-                  deletionScanIntervalMs: duration.optional(),
-                  reconcileIntervalMs: duration.optional(),
-                  maxHistoryEvents: z.number().int().min(100).max(50_000).optional(),
-                })
-                .strict(),
-            })
-            .strict(),
+          body: z.object({ settings: configurableSettingsSchema }).strict(),
         },
       },
       async (request) => {

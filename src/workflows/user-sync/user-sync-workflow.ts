@@ -18,6 +18,7 @@ import { tenantPoller } from '../tenant-poller/tenant-poller-workflow';
 import { tenantPollerWorkflowId } from '../tenant-poller/workflow-id';
 import { searchAttributes } from '../search-attributes';
 import { registerSeriesReports, signalSeriesChanges, syncSeries } from './series-children';
+import { validateSettings } from './settings';
 import {
   changedSignal,
   configureUpdate,
@@ -415,27 +416,6 @@ async function ensureTenantPollers(input: UserSyncInput): Promise<void> {
     } catch (err) {
       if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
     }
-  }
-}
-
-const SETTING_NAMES = new Set<keyof UserSyncSettings>([
-  'pollIntervalMs',
-  'maxHistoryEvents',
-  'tenantPollIntervalMs',
-  'subscriptionRenewalMarginMs',
-  'subscribedPollIntervalMs',
-  'deletionScanIntervalMs',
-  'reconcileIntervalMs',
-]);
-
-/** Refuses a `configure` that names an unknown setting or a value that is not a positive whole number. */
-function validateSettings(settings: unknown): void {
-  if (typeof settings !== 'object' || settings === null || Array.isArray(settings))
-    throw new Error('settings must be an object');
-  for (const [name, value] of Object.entries(settings)) {
-    if (!SETTING_NAMES.has(name as keyof UserSyncSettings)) throw new Error(`unknown setting ${name}`);
-    if (typeof value !== 'number' || !Number.isInteger(value) || value < 1)
-      throw new Error(`${name} must be a positive whole number`);
   }
 }
 
