@@ -190,6 +190,26 @@ describe('Graph notifications: duplicated, reordered, dropped; expired delta; re
     await onceEverywhere('Echo check 3', ['Echo check 2']);
   });
 
+  it("deleting sync's own Outlook copy is synced, though its notification carries the etag of sync's write", async () => {
+    stack.sandbox.netsuite.userSide.createEvent(stack.sandbox.info.netsuite.employeeId, {
+      title: 'Deleted copy',
+      date: dateIn(7),
+      startTime: '09:00',
+      endTime: '10:00',
+      timezone: 'UTC',
+    });
+    await onceEverywhere('Deleted copy');
+    const [copy] = outlook('Deleted copy');
+    // The created notification of our write was taken (and recognised as our echo) before the delete.
+    await eventually('the notification of our create', () =>
+      changeDeliveries(copy!.id).some((n) => n.changeType === 'created' && n.status === 202) ? true : undefined
+    );
+    graph().userSide.deleteEvent(mailbox(), copy!.id);
+    await goneEverywhere('Deleted copy');
+    const deletion = changeDeliveries(copy!.id).filter((n) => n.changeType === 'deleted');
+    expect(deletion.map((n) => n.status)).toEqual([202]);
+  });
+
   it('a dropped notification is caught up by the fallback poll', async () => {
     // The same sync, now polling every few seconds; wait for its first round before the change.
     const restartedAt = new Date().toISOString();

@@ -214,11 +214,14 @@ export const webhookRoutes =
           const itemId = item.resourceData?.id;
           const etag = item.resourceData?.['@odata.etag'];
           // Same item and version: the same change delivered twice; the workflow drops repeats by id.
-          // The version lets the workflow recognise the echo of its own write; a deletion's etag is
-          // the last version we may have stored, so it never travels (the delta confirms deletes).
-          const version = item.changeType !== 'deleted' ? changeKeyOf(etag) : undefined;
-          const hint: ChangedHint =
-            itemId && etag
+          // The version lets the workflow recognise the echo of its own write. A deletion carries
+          // the last version (the one our own write's notification carried), so it is keyed apart
+          // from it and its version never travels: the delta confirms deletes.
+          const deleted = item.changeType === 'deleted';
+          const version = deleted ? undefined : changeKeyOf(etag);
+          const hint: ChangedHint = deleted
+            ? { source: 'outlook', ...(itemId ? { id: `graph:deleted:${itemId}` } : {}) }
+            : itemId && etag
               ? {
                   source: 'outlook',
                   id: `graph:${itemId}:${etag}`,
