@@ -153,6 +153,39 @@ describe('429 storms from Graph, NetSuite and Autotask', () => {
     ).toHaveLength(3);
   }, 90_000);
 
+  it('a copy deleted in Outlook while its Autotask create is being retried is a deletion: nothing comes back', async () => {
+    const log = stack.sandbox.autotask.requestLog;
+    const from = log.entries().length;
+    const failedCreates = () =>
+      log
+        .entries()
+        .slice(from)
+        .filter((r) => r.entity === 'Appointments' && r.action === 'create' && r.status === 503).length;
+    // Every Autotask create fails until cleared; the Outlook copy of the same plan is written.
+    stack.sandbox.autotask.faults.serverError(1_000, { entity: 'Appointments', action: 'create' });
+    stack.sandbox.netsuite.userSide.createEvent(stack.sandbox.info.netsuite.employeeId, {
+      title: 'Deleted while retried',
+      date: dateIn(14),
+      startTime: '09:00',
+      endTime: '10:00',
+      timezone: 'UTC',
+    });
+    const [copy] = await eventually('the Outlook copy, and a failed Autotask create', () =>
+      outlook('Deleted while retried').length && failedCreates() > 0 ? outlook('Deleted while retried') : undefined
+    );
+    stack.sandbox.graph.userSide.deleteEvent(mailbox(), copy!.id);
+    stack.sandbox.autotask.faults.clear();
+    const everywhere = () =>
+      outlook('Deleted while retried').length +
+      netsuite('Deleted while retried').length +
+      autotask('Deleted while retried').length;
+    await eventually('the item gone from every side', () => (everywhere() === 0 ? true : undefined), 60_000);
+    // The retry read the deleted copy as deleted; it re-created nothing, and nothing comes back.
+    await eventually('a settled sync', async () => ((await status()).backlog.length === 0 ? true : undefined));
+    await new Promise((r) => setTimeout(r, 2_000));
+    expect(everywhere()).toBe(0);
+  }, 90_000);
+
   it('ends converged: no standing error, nothing failed, nothing duplicated, no email sent', async () => {
     const s = await status();
     expect(s.state).toBe('running');

@@ -140,38 +140,76 @@ async function execute(ctx: TenantSyncContext, link: Link, action: WriteAction, 
   return writeReplica(io, owner, link, action, link.kind);
 }
 
+/** The first failure among settled work, once all of it has finished. */
+function firstFailure(results: readonly PromiseSettledResult<unknown>[]): PromiseRejectedResult | undefined {
+  return results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+}
+
 /**
  * Waits for all, then throws the first failure: a retry of the activity must never overlap a
  * write of this attempt still in flight (the retry re-plans against what was saved).
  */
 async function allFinished(work: readonly Promise<unknown>[]): Promise<void> {
-  const failure = (await Promise.allSettled(work)).find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  const failure = firstFailure(await Promise.allSettled(work));
   if (failure) throw failure.reason;
 }
+
+type Written = Map<string, { recordId: string; version?: string } | undefined>;
 
 /**
  * Runs a plan's writes: replicas side by side (they are different records, mostly on different
  * providers, and no write needs another's result), a replica's own writes in plan order (an
- * update, then a response).
+ * update, then a response). `written` holds the replicas whose every write succeeded, also when
+ * another replica's failed (`failure`).
  */
 async function executeWrites(ctx: TenantSyncContext, current: Planned, writes: readonly WriteAction[]) {
-  const written = new Map<string, { recordId: string; version?: string } | undefined>();
+  const written: Written = new Map();
   const byReplica = new Map<string, WriteAction[]>();
   for (const action of writes) byReplica.set(action.replica, [...(byReplica.get(action.replica) ?? []), action]);
   // The planned link: a create needs the bases this plan gives (a new event's Outlook categories).
   const plannedLink = current.plan.link ?? current.stored.link;
-  await allFinished(
-    [...byReplica.values()].map(async (actions) => {
+  const results = await Promise.allSettled(
+    [...byReplica].map(async ([replica, actions]) => {
+      let result: { recordId: string; version?: string } | undefined;
       for (const action of actions) {
-        written.set(action.replica, await execute(ctx, plannedLink, action, current.ref.userId));
+        result = await execute(ctx, plannedLink, action, current.ref.userId);
         // Change seen (this batch read it) → written on the other side.
         if (action.side !== current.ref.side) {
           observePropagation(`${current.ref.side}-to-${action.side}`, (Date.now() - current.readAt) / 1000);
         }
       }
+      written.set(replica, result);
     })
   );
-  return written;
+  const failure = firstFailure(results);
+  return { written, failure };
+}
+
+/**
+ * The stored link with what a partly failed plan did write: the replicas written (their record
+ * ids, so that a retry finds and never re-creates them, and a person deleting one meanwhile is
+ * a deletion, not a missing copy) and, for a new item, its source (so that the retry takes the
+ * item for known). Other replicas keep their stored bases: the retry still sees the change.
+ */
+function partlyWritten(current: Planned, written: Written): Link | undefined {
+  if (written.size === 0) return undefined;
+  const stored = current.stored.link;
+  const planned = current.plan.link;
+  const replicas = { ...stored.replicas };
+  for (const [key, result] of written) {
+    if (result === undefined) delete replicas[key];
+    else if (planned?.replicas[key])
+      replicas[key] = {
+        ...planned.replicas[key],
+        recordId: result.recordId,
+        ...(result.version ? { version: result.version } : {}),
+      };
+  }
+  const source = replicaKey(current.ref.side, current.ref.side === 'netsuite' ? undefined : current.ref.userId);
+  const plannedSource = planned?.replicas[source];
+  // Without its version: a resumed Outlook pull skips what it finds saved at the version it reads.
+  if (!stored.replicas[source] && plannedSource) replicas[source] = { ...plannedSource, version: undefined };
+  return { ...(planned ?? stored), replicas };
 }
 
 /** The link after the plan's writes: the planner's link, with the record ids the writes produced. */
@@ -230,7 +268,16 @@ async function syncItem(ctx: TenantSyncContext, first: Planned, outcome: BatchOu
   let current: Planned | undefined = first;
   for (let attempt = 0; current; attempt++) {
     const writes = current.plan.actions.filter(isWrite);
-    const written = await executeWrites(ctx, current, writes);
+    const { written, failure } = await executeWrites(ctx, current, writes);
+    if (failure) {
+      const partial = partlyWritten(current, written);
+      // Best effort: when another writer saved meanwhile, the retry re-plans against theirs.
+      if (partial)
+        await ctx.items.save(ctx.tenantId, partial, current.stored.version).catch((err: unknown) => {
+          if (!(err instanceof StaleItemError)) throw err;
+        });
+      throw failure.reason;
+    }
     const link = settle(current.plan, written);
     try {
       await ctx.items.save(ctx.tenantId, link ?? current.stored.link, current.stored.version, link === null);
