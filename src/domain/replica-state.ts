@@ -72,10 +72,12 @@ export function buildStates(link: Link, current: Observations, policy: SyncPolic
       continue;
     }
     const recordId = stored?.recordId !== undefined ? { recordId: stored.recordId } : {};
+    // Not read this round: the stored version still names the base (echo checks compare with it).
+    const version = stored?.version !== undefined ? { version: stored.version } : {};
     if (observed?.state === 'deleted') states.set(key, { ...common, ...recordId, status: 'deleted' });
     else if (observed?.state === 'outside-window')
-      states.set(key, { ...common, ...recordId, status: 'outside-window' });
-    else if (base) states.set(key, { ...common, ...recordId, status: 'unknown', current: base.fields });
+      states.set(key, { ...common, ...recordId, ...version, status: 'outside-window' });
+    else if (base) states.set(key, { ...common, ...recordId, ...version, status: 'unknown', current: base.fields });
     // A stored replica without a base and without an observation was never written: nothing to track.
   }
   return states;

@@ -115,7 +115,14 @@ class UserSync {
     }
     // Outlook is read through its delta (it finds the changes itself); other sources name records.
     if (hint.source === 'outlook') {
-      if (hint.seen && this.outlookSeen.size < MAX_SEEN_VERSIONS) {
+      const earlier = hint.seen ? this.outlookSeen.get(hint.seen.recordId) : undefined;
+      // Two versions of one record since the last round (notifications may arrive out of order):
+      // at most one of them is ours, so the mailbox must be read.
+      if (
+        hint.seen &&
+        this.outlookSeen.size < MAX_SEEN_VERSIONS &&
+        (earlier ?? hint.seen.version) === hint.seen.version
+      ) {
         this.pending.add('outlook');
         this.outlookSeen.set(hint.seen.recordId, hint.seen.version);
       } else this.lookAtOutlook();
