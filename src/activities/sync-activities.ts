@@ -13,6 +13,7 @@ import { ItemStore } from '../store/items';
 import { effectivePolicy } from '../store/policy';
 import type { ActivityContext, UserRef } from './context';
 import { loadTenantSyncContext } from './engine/tenant-context';
+import type { OutlookPrefetched } from './engine/outlook-replica';
 import { removedSeriesMasters } from './engine/series-activities';
 import { type BatchOutcome, type RecordRef, syncRecords } from './engine/sync-records';
 
@@ -72,7 +73,12 @@ const DAY_MS = 86_400_000;
 /** With the SuiteScript push installed, the NetSuite poll only catches pushes that were lost. */
 const PUSH_SAFETY_POLL_MS = 15 * 60_000;
 
-async function tenantContext(ctx: ActivityContext, ref: UserRef, workflowId?: string) {
+async function tenantContext(
+  ctx: ActivityContext,
+  ref: UserRef,
+  workflowId?: string,
+  outlookPrefetched?: OutlookPrefetched
+) {
   const { tenant } = await ctx.loadUser(ref);
   const connectors = await ctx.connectors.forTenant(tenant.id);
   return loadTenantSyncContext({
@@ -83,6 +89,7 @@ async function tenantContext(ctx: ActivityContext, ref: UserRef, workflowId?: st
     audit: ctx.audit,
     forUserId: ref.userId,
     workflowId,
+    ...(outlookPrefetched ? { outlookPrefetched } : {}),
   });
 }
 
@@ -121,6 +128,9 @@ export async function pullOutlook(ctx: ActivityContext, input: PullInput): Promi
     singles.map((e) => e.id)
   );
   const unchanged = singles.filter((e) => e.changeKey && stored.get(e.id) === e.changeKey);
+  // A linked single is read from the delta (in full) instead of by a GET: one Graph call less.
+  const linked = singles.filter((e) => stored.has(e.id) && !unchanged.includes(e));
+  const prefetched = { mailbox: user.mailbox, events: new Map(linked.map((e) => [e.id, e])) };
   const refs: RecordRef[] = [
     // Series and their occurrences go through the series engine (not in this batch).
     ...singles.filter((e) => !unchanged.includes(e)).map((e) => e.id),
@@ -132,7 +142,7 @@ export async function pullOutlook(ctx: ActivityContext, input: PullInput): Promi
   const outcome =
     refs.length === 0
       ? emptyOutcome()
-      : await syncRecords(await tenantContext(ctx, input, input.workflowId), refs, {
+      : await syncRecords(await tenantContext(ctx, input, input.workflowId, prefetched), refs, {
           guardUserId: user.id,
           skipGuard: input.confirmDeletes,
         });

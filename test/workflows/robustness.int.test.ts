@@ -185,10 +185,48 @@ describe('Graph notifications: duplicated, reordered, dropped; expired delta; re
       .filter((r) => r.url.includes('/delta') || (r.method === 'GET' && r.url.includes(encodeURIComponent(copy!.id))));
     expect(callsAfter).toEqual([]);
 
-    // A person's edit right after is a new version: it is read and synced as usual.
+    // A person's edit right after is a new version: it is read and synced as usual, from the
+    // delta's copy of the event (it is linked already), with no GET of its own.
+    const editAt = graph().requestLog.length;
     graph().userSide.updateEvent(mailbox(), copy!.id, { subject: 'Echo check 3' });
     await onceEverywhere('Echo check 3', ['Echo check 2']);
+    const reads = graph()
+      .requestLog.slice(editAt)
+      .filter((r) => r.url.includes('/delta') || (r.method === 'GET' && r.url.includes(encodeURIComponent(copy!.id))));
+    expect(reads.map((r) => (r.url.includes('/delta') ? 'delta' : 'GET event'))).toEqual(['delta']);
   });
+
+  it("a person's Outlook edit is not taken for sync's echo when our write's notification arrives after it", async () => {
+    const ns = stack.sandbox.netsuite.userSide.createEvent(stack.sandbox.info.netsuite.employeeId, {
+      title: 'Late echo',
+      date: dateIn(8),
+      startTime: '09:00',
+      endTime: '10:00',
+      timezone: 'UTC',
+    });
+    await onceEverywhere('Late echo');
+    const [copy] = outlook('Late echo');
+    await graph().subscriptions.settle();
+    // Notifications are held for a second and released last-first: the person's edit, then ours.
+    // Both arrive while the round that wrote ours is still busy with Autotask (slow here).
+    graph().faults.set({ notificationReorder: true, notificationReorderWindowMs: 1_000 });
+    stack.sandbox.autotask.faults.setLatency(1_500);
+    const before = graph().requestLog.length;
+    stack.sandbox.netsuite.userSide.editEvent(stack.sandbox.info.netsuite.employeeId, ns.id, { title: 'Late echo 2' });
+    await eventually(
+      'our PATCH of the Outlook copy',
+      () =>
+        graph()
+          .requestLog.slice(before)
+          .some((r) => r.method === 'PATCH' && r.url.includes(encodeURIComponent(copy!.id))) || undefined,
+      10_000
+    );
+    graph().userSide.updateEvent(mailbox(), copy!.id, { subject: 'Late echo 3' });
+    await graph().subscriptions.settle();
+    graph().faults.set({ notificationReorder: false });
+    stack.sandbox.autotask.faults.setLatency(0);
+    await onceEverywhere('Late echo 3', ['Late echo', 'Late echo 2']);
+  }, 60_000);
 
   it("deleting sync's own Outlook copy is synced, though its notification carries the etag of sync's write", async () => {
     stack.sandbox.netsuite.userSide.createEvent(stack.sandbox.info.netsuite.employeeId, {
@@ -237,6 +275,7 @@ describe('Graph notifications: duplicated, reordered, dropped; expired delta; re
         'Dropped notification',
         'Duplicated notification (edited)',
         'Echo check 3',
+        'Late echo 3',
         'Missed notification',
         'Reordered: kept (v3)',
         'Reordered: new (renamed)',

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { outlookSensitivitySchema } from '../../domain/access-level';
 import type { CanonicalEvent, ItemKind, ResponseStatus } from '../../domain/canonical-event';
 import { project, type ProjectionFields } from '../../domain/projection';
-import type { GraphClient, GraphEvent, GraphEventWrite, Rsvp } from '../../providers/graph';
+import type { GraphClient, GraphEvent, GraphEventWrite, IdentifiedEvent, Rsvp } from '../../providers/graph';
 import { canonicalToGraphEvent, graphEventToCanonical } from '../../providers/graph';
 import { enrichFromGraph } from './outlook-replica-enrich';
 import { applyFields, projectionToEvent } from './projection-to-event';
@@ -10,12 +10,33 @@ import type { ReadResult, ReplicaIO, ReplicaOwner } from './replica-io';
 import { isoInstant, refusedWrite } from './shared-replica-errors';
 
 /**
+ * Single events of one mailbox as its delta round returned them (in full, at that moment): read
+ * from there instead of by a GET. Only for records already linked, which the engine finds by their
+ * id: delta cannot expand our identity properties, which only an unknown record needs.
+ */
+export interface OutlookPrefetched {
+  mailbox: string;
+  events: ReadonlyMap<string, IdentifiedEvent['event']>;
+}
+
+/**
  * Outlook (Graph) replica. Writes attendees only where the organisation's "invite from Outlook"
  * policy is on; otherwise never, so Exchange never emails invitations (DESIGN.md §4.11). Deletes
  * only copies whose deletion notifies nobody; responses go out with `sendResponse: false`.
  */
-export function outlookReplica(graph: GraphClient, opts: { inviteFromOutlook?: boolean } = {}): ReplicaIO {
+export function outlookReplica(
+  graph: GraphClient,
+  opts: { inviteFromOutlook?: boolean; prefetched?: OutlookPrefetched } = {}
+): ReplicaIO {
   const invite = opts.inviteFromOutlook ?? false;
+  const prefetched = new Map(opts.prefetched?.events);
+  const takePrefetched = (mailbox: string, recordId: string) => {
+    if (!opts.prefetched || mailbox.toLowerCase() !== opts.prefetched.mailbox.toLowerCase()) return undefined;
+    const event = prefetched.get(recordId);
+    // Once: a second read of the record (planning again after a concurrent save) must be fresh.
+    prefetched.delete(recordId);
+    return event;
+  };
   const mapped = (record: GraphEvent, owner: ReplicaOwner) =>
     enrichFromGraph(graphEventToCanonical(record, { fallbackZone: owner.timeZone }).event, record, owner.mailbox);
   // The adapter lives for one activity: an event the engine has just read (before planning a write
@@ -26,7 +47,10 @@ export function outlookReplica(graph: GraphClient, opts: { inviteFromOutlook?: b
     side: 'outlook',
 
     async read(owner, recordId, ctx): Promise<ReadResult> {
-      let found = await graph.findEvent(owner.mailbox, recordId);
+      const known = takePrefetched(owner.mailbox, recordId);
+      let found: IdentifiedEvent | undefined = known
+        ? { event: known, identity: {} }
+        : await graph.findEvent(owner.mailbox, recordId);
       if (!found) return { observation: { state: 'deleted' }, kind: 'event' };
       // A master's cancelled occurrences (its exdates) are only selected by getSeries: read without
       // them, a series read here would look as if its cancellations were undone.

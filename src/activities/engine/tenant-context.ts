@@ -8,7 +8,7 @@ import type { Tenant } from '../../store/tenants';
 import type { TenantConnectors } from '../connectors';
 import { autotaskReplica } from './autotask-replica';
 import { netsuiteReplica } from './netsuite-replica';
-import { outlookReplica } from './outlook-replica';
+import { type OutlookPrefetched, outlookReplica } from './outlook-replica';
 import type { ReplicaIO, ReplicaOwner } from './replica-io';
 import type { TenantSyncContext } from './sync-records';
 
@@ -71,6 +71,7 @@ export async function loadTenantSyncContext(deps: {
   audit: AuditLog;
   forUserId: string;
   workflowId?: string;
+  outlookPrefetched?: OutlookPrefetched;
 }): Promise<TenantSyncContext> {
   const { rows } = await deps.pool.query<UserRow>(
     'SELECT id, mailbox, time_zone, netsuite_employee_id, autotask_resource_id, desired_state, policy FROM users WHERE tenant_id = $1',
@@ -96,7 +97,14 @@ export async function loadTenantSyncContext(deps: {
   const policy = plannerPolicy(deps.tenant, rows, deps.forUserId);
   const { graph, netsuite, autotask } = deps.connectors;
   const io: Partial<Record<Side, ReplicaIO>> = {
-    ...(graph ? { outlook: outlookReplica(graph, { inviteFromOutlook: policy.inviteFromOutlook }) } : {}),
+    ...(graph
+      ? {
+          outlook: outlookReplica(graph, {
+            inviteFromOutlook: policy.inviteFromOutlook,
+            ...(deps.outlookPrefetched ? { prefetched: deps.outlookPrefetched } : {}),
+          }),
+        }
+      : {}),
     ...(netsuite
       ? {
           netsuite: netsuiteReplica(netsuite, {
