@@ -265,11 +265,14 @@ export class ConvergenceRun {
     if (s === 'netsuite') {
       return sb.netsuite.listEvents().map((e) => {
         const zone = e.timezone || NS_ZONE;
+        const start = DateTime.fromISO(`${e.startDate}T${e.startTime}`, { zone });
+        const end = DateTime.fromISO(`${e.startDate}T${e.endTime}`, { zone });
         return {
           id: e.id,
           title: e.title,
-          start: DateTime.fromISO(`${e.startDate}T${e.startTime}`, { zone }).toMillis(),
-          end: DateTime.fromISO(`${e.startDate}T${e.endTime}`, { zone }).toMillis(),
+          start: start.toMillis(),
+          // One date per record: an end before the start is the next day (as the connector reads it).
+          end: (end < start ? end.plus({ days: 1 }) : end).toMillis(),
           private: e.accessLevel !== 'PUBLIC',
         };
       });
