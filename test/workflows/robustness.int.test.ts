@@ -61,6 +61,14 @@ describe('Graph notifications: duplicated, reordered, dropped; expired delta; re
       end: `${dateIn(day)}T11:00:00`,
       timeZone: 'UTC',
     });
+  const netsuiteEvent = (title: string, day: number) =>
+    stack.sandbox.netsuite.userSide.createEvent(stack.sandbox.info.netsuite.employeeId, {
+      title,
+      date: dateIn(day),
+      startTime: '09:00',
+      endTime: '10:00',
+      timezone: 'UTC',
+    });
   const changeDeliveries = (resourceId: string) =>
     graph().notifications.filter((n) => n.kind === 'change' && n.resourceId === resourceId);
 
@@ -152,13 +160,7 @@ describe('Graph notifications: duplicated, reordered, dropped; expired delta; re
   }, 90_000);
 
   it("the notification of sync's own Outlook write costs no Graph call at all", async () => {
-    const ns = stack.sandbox.netsuite.userSide.createEvent(stack.sandbox.info.netsuite.employeeId, {
-      title: 'Echo check',
-      date: dateIn(6),
-      startTime: '09:00',
-      endTime: '10:00',
-      timezone: 'UTC',
-    });
+    const ns = netsuiteEvent('Echo check', 6);
     const [copy] = await eventually('the copy in Outlook', () =>
       outlook('Echo check').length ? outlook('Echo check') : undefined
     );
@@ -197,13 +199,7 @@ describe('Graph notifications: duplicated, reordered, dropped; expired delta; re
   });
 
   it("a person's Outlook edit is not taken for sync's echo when our write's notification arrives after it", async () => {
-    const ns = stack.sandbox.netsuite.userSide.createEvent(stack.sandbox.info.netsuite.employeeId, {
-      title: 'Late echo',
-      date: dateIn(8),
-      startTime: '09:00',
-      endTime: '10:00',
-      timezone: 'UTC',
-    });
+    const ns = netsuiteEvent('Late echo', 8);
     await onceEverywhere('Late echo');
     const [copy] = outlook('Late echo');
     await graph().subscriptions.settle();
@@ -229,13 +225,7 @@ describe('Graph notifications: duplicated, reordered, dropped; expired delta; re
   }, 60_000);
 
   it("deleting sync's own Outlook copy is synced, though its notification carries the etag of sync's write", async () => {
-    stack.sandbox.netsuite.userSide.createEvent(stack.sandbox.info.netsuite.employeeId, {
-      title: 'Deleted copy',
-      date: dateIn(7),
-      startTime: '09:00',
-      endTime: '10:00',
-      timezone: 'UTC',
-    });
+    netsuiteEvent('Deleted copy', 7);
     await onceEverywhere('Deleted copy');
     const [copy] = outlook('Deleted copy');
     // The created notification of our write was taken (and recognised as our echo) before the delete.
