@@ -24,6 +24,7 @@ module.exports = {
       displayName: 'integration',
       testMatch: ['<rootDir>/test/**/*.int.test.ts'],
       testPathIgnorePatterns: process.env.CALSYNC_CHAOS === 'long' ? [] : ['/test/convergence/.*\\.long\\.'],
+      setupFilesAfterEnv: ['<rootDir>/test/support/integration-timeout.ts'],
       globalSetup: '<rootDir>/test/support/global-setup.ts',
       globalTeardown: '<rootDir>/test/support/global-teardown.ts',
       slowTestThreshold: 60,

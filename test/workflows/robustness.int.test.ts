@@ -196,7 +196,7 @@ describe('Graph notifications: duplicated, reordered, dropped; expired delta; re
       .requestLog.slice(editAt)
       .filter((r) => r.url.includes('/delta') || (r.method === 'GET' && r.url.includes(encodeURIComponent(copy!.id))));
     expect(reads.map((r) => (r.url.includes('/delta') ? 'delta' : 'GET event'))).toEqual(['delta']);
-  });
+  }, 60_000);
 
   it("a person's Outlook edit is not taken for sync's echo when our write's notification arrives after it", async () => {
     const ns = netsuiteEvent('Late echo', 8);
@@ -236,7 +236,7 @@ describe('Graph notifications: duplicated, reordered, dropped; expired delta; re
     await goneEverywhere('Deleted copy');
     const deletion = changeDeliveries(copy!.id).filter((n) => n.changeType === 'deleted');
     expect(deletion.map((n) => n.status)).toEqual([202]);
-  });
+  }, 60_000);
 
   it('a dropped notification is caught up by the fallback poll', async () => {
     // The same sync, now polling every few seconds; wait for its first round before the change.
