@@ -129,7 +129,7 @@ export async function pullOutlook(ctx: ActivityContext, input: PullInput): Promi
   );
   const unchanged = singles.filter((e) => e.changeKey && stored.get(e.id) === e.changeKey);
   // A linked single is read from the delta (in full) instead of by a GET: one Graph call less.
-  const linked = singles.filter((e) => stored.has(e.id) && !unchanged.includes(e));
+  const linked = singles.filter((e) => stored.has(e.id) && !unchanged.includes(e) && inFull(e));
   const prefetched = { mailbox: user.mailbox, events: new Map(linked.map((e) => [e.id, e])) };
   const refs: RecordRef[] = [
     // Series and their occurrences go through the series engine (not in this batch).
@@ -155,6 +155,16 @@ export async function pullOutlook(ctx: ActivityContext, input: PullInput): Promi
     at: ctx.now().toISOString(),
     fullResync: changes.fullResync,
   };
+}
+
+/**
+ * A delta entry with every property the mapping reads (Graph returns them for singles; one
+ * without, however it came, is read by a GET rather than taken for an edit that cleared them).
+ */
+function inFull(e: ChangeSet['events'][number]): boolean {
+  return (['subject', 'body', 'start', 'end', 'sensitivity', 'showAs', 'isAllDay'] as const).every(
+    (k) => e[k] !== undefined
+  );
 }
 
 /** True when every notified version is the one stored for that record (written by us). */
