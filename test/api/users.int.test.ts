@@ -172,6 +172,9 @@ describe('user sync', () => {
       workflowId: userSyncWorkflowId('t-other', 's-1'),
       state: 'running',
     });
+    // The Temporal UI's list shows whose sync it is.
+    const described = await stack.temporal.workflow.getHandle(userSyncWorkflowId('t-other', 's-1')).describe();
+    expect(await described.staticSummary()).toBe('Calendar sync of user s-1 (tenant t-other)');
 
     const paused = await stack.request('POST', '/v1/users/s-1/sync/pause', { headers: admin });
     expect(paused.body.state).toBe('paused');
