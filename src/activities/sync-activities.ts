@@ -1,7 +1,6 @@
 import type { Side } from '../domain/canonical-event';
 import { replicaKey } from '../domain/link';
 import {
-  type Appointment,
   ChangeFeed,
   type ChangeCursor,
   type ChangeEntity,
@@ -15,7 +14,6 @@ import { effectivePolicy } from '../store/policy';
 import type { ActivityContext, UserRef } from './context';
 import { loadTenantSyncContext } from './engine/tenant-context';
 import type { OutlookPrefetched } from './engine/outlook-replica';
-import { changesNothing } from './engine/own-writes';
 import { removedSeriesMasters } from './engine/series-activities';
 import { type BatchOutcome, type RecordRef, syncRecords } from './engine/sync-records';
 
@@ -79,8 +77,7 @@ async function tenantContext(
   ctx: ActivityContext,
   ref: UserRef,
   workflowId?: string,
-  outlookPrefetched?: OutlookPrefetched,
-  autotaskPrefetched?: ReadonlyMap<number, Appointment>
+  outlookPrefetched?: OutlookPrefetched
 ) {
   const { tenant } = await ctx.loadUser(ref);
   const connectors = await ctx.connectors.forTenant(tenant.id);
@@ -93,7 +90,6 @@ async function tenantContext(
     forUserId: ref.userId,
     workflowId,
     ...(outlookPrefetched ? { outlookPrefetched } : {}),
-    ...(autotaskPrefetched ? { autotaskPrefetched } : {}),
   });
 }
 
@@ -340,20 +336,18 @@ export async function pollAutotask(ctx: ActivityContext, input: { tenantId: stri
 }
 
 /**
- * Appointments the feed shows as changed that are our own writes (or change nothing), so that
- * nobody needs to read them again: the stamp equals the version we stored (series occurrences,
- * whose writes read it back), or the appointment as queried, planned against its stored link,
- * gives nothing to do (other writes save that GET, own-writes.ts). Costs no Autotask call.
+ * Appointments whose modification stamp equals the version we stored for them: what the feed
+ * shows is our own write (or nothing new), so nobody needs to read them again.
  */
 async function ownWrites(
   ctx: ActivityContext,
   tenantId: string,
   byResource: ReadonlyMap<number, string>,
-  changes: readonly Appointment[]
+  changes: readonly { id: number; resourceID: number; updateDateTime?: string | null; createDateTime?: string | null }[]
 ): Promise<Set<number>> {
   const items = new ItemStore(ctx.pool);
   const ours = new Set<number>();
-  const byUser = new Map<string, Appointment[]>();
+  const byUser = new Map<string, (typeof changes)[number][]>();
   for (const change of changes) {
     const userId = byResource.get(Number(change.resourceID));
     if (userId) (byUser.get(userId) ?? byUser.set(userId, []).get(userId)!).push(change);
@@ -364,21 +358,9 @@ async function ownWrites(
       replicaKey('autotask', userId),
       mine.map((c) => `appointment:${c.id}`)
     );
-    const rest = mine.filter((c) => {
+    for (const c of mine) {
       const stamp = c.updateDateTime ?? c.createDateTime;
-      return !(stamp && stored.get(`appointment:${c.id}`) === stamp);
-    });
-    for (const c of mine) if (!rest.includes(c)) ours.add(c.id);
-    if (rest.length === 0) continue;
-    const sync = await tenantContext(
-      ctx,
-      { tenantId, userId },
-      undefined,
-      undefined,
-      new Map(rest.map((c) => [c.id, c]))
-    );
-    for (const c of rest) {
-      if (await changesNothing(sync, { side: 'autotask', recordId: `appointment:${c.id}`, userId })) ours.add(c.id);
+      if (stamp && stored.get(`appointment:${c.id}`) === stamp) ours.add(c.id);
     }
   }
   return ours;

@@ -36,11 +36,6 @@ import { isoInstant, refusedWrite } from './shared-replica-errors';
 
 export interface AutotaskReplicaOptions {
   /**
-   * Appointments as a query just returned them (the tenant poller's change feed): read from here,
-   * once each, instead of by a GET.
-   */
-  prefetched?: ReadonlyMap<number, Appointment>;
-  /**
    * Our marker holds a hash of the item id (marker.ts), not the id itself. Given a marker ref,
    * returns the item id it stands for (e.g. from links indexed by `markerRefFor(itemId)`), so
    * `read` can report `itemId`. Without it, `itemId` is left out.
@@ -60,18 +55,12 @@ export function autotaskReplica(autotask: AutotaskClient, opts: AutotaskReplicaO
   // write to it) serves the update's merge instead of a second GET. The patch carries only the
   // changed fields, so an edit landing in between is not overwritten.
   const justRead = new Map<number, Appointment>();
-  const prefetched = new Map(opts.prefetched);
-  const getAppointment = async (id: number) => {
-    const known = prefetched.get(id);
-    prefetched.delete(id);
-    return known ?? (await autotask.getAppointment(id));
-  };
 
   const readRecord = async (owner: ReplicaOwner, recordId: string): Promise<ReadRecord | null> => {
     const { entity, id } = parseRecordId(recordId);
     if (entity === 'todo') return readToDo(autotask, id, owner.timeZone);
     if (entity === 'servicecall') return readServiceCall(autotask, id, owner.timeZone);
-    const appointment = await getAppointment(id);
+    const appointment = await autotask.getAppointment(id);
     if (appointment) justRead.set(id, appointment);
     if (!appointment) return null;
     const user: AutotaskUser = { resourceID: appointment.resourceID, timeZone: owner.timeZone };
@@ -83,13 +72,7 @@ export function autotaskReplica(autotask: AutotaskClient, opts: AutotaskReplicaO
     };
   };
 
-  /**
-   * A write's result. A series occurrence reads its new stamp back: the poller recognises the
-   * series engine's echoes by it. Anything else is recognised by its content (the poller plans
-   * the appointment it queried against the stored base), so the GET is saved.
-   */
-  const written = async (recordId: string, owner: ReplicaOwner, occurrenceKey?: string): Promise<WriteResult> => {
-    if (occurrenceKey === undefined) return { recordId };
+  const versionOf = async (recordId: string, owner: ReplicaOwner): Promise<WriteResult> => {
     const after = await readRecord(owner, recordId);
     const version = after?.modifiedAt ?? undefined;
     return { recordId, ...(version ? { version } : {}) };
@@ -130,11 +113,11 @@ export function autotaskReplica(autotask: AutotaskClient, opts: AutotaskReplicaO
         const toDo = toToDo(event, user, { companyID: rule.companyId, actionTypeID: rule.actionTypeId });
         const activityDescription = withMarker(toDo.activityDescription ?? '', ref, TODO_DESCRIPTION_MAX);
         const { id } = await findOrCreateToDo(autotask, { ...toDo, activityDescription, ref });
-        return written(formatRecordId({ entity: 'todo', id }), owner, action.occurrenceKey);
+        return versionOf(formatRecordId({ entity: 'todo', id }), owner);
       }
       const fields = toAppointment(event, user, ref);
       const { id } = await findOrCreateAppointment(autotask, { ...fields, ref });
-      return written(formatRecordId({ entity: 'appointment', id }), owner, action.occurrenceKey);
+      return versionOf(formatRecordId({ entity: 'appointment', id }), owner);
     },
 
     async update(owner, action, recordId) {
@@ -142,9 +125,9 @@ export function autotaskReplica(autotask: AutotaskClient, opts: AutotaskReplicaO
       if (entity === 'servicecall') throw readOnly('ServiceCalls.update', recordId);
       if (entity === 'todo') {
         await updateToDo(autotask, id, owner, action.fields);
-        return written(recordId, owner, action.occurrenceKey);
+        return versionOf(recordId, owner);
       }
-      const current = justRead.get(id) ?? (await getAppointment(id));
+      const current = justRead.get(id) ?? (await autotask.getAppointment(id));
       justRead.delete(id);
       if (!current) throw gone('Appointments.update', recordId);
       const user: AutotaskUser = { resourceID: current.resourceID, timeZone: owner.timeZone };
@@ -155,7 +138,7 @@ export function autotaskReplica(autotask: AutotaskClient, opts: AutotaskReplicaO
       if (action.fields.description !== undefined) patch.description = described(merged.description, ref);
       if (action.fields.timing !== undefined) Object.assign(patch, instants(merged.timing, user));
       if (Object.keys(patch).length > 1) await autotask.updateAppointment(patch);
-      return written(recordId, owner, action.occurrenceKey);
+      return versionOf(recordId, owner);
     },
 
     async remove(_owner, _action, recordId) {

@@ -61,7 +61,7 @@ export function newItemId(tenantId: string, replica: string, recordId: string): 
   return `i_${createHash('sha256').update(`${tenantId}\u0000${replica}\u0000${recordId}`).digest('base64url').slice(0, 22)}`;
 }
 
-export function projectionContext(ctx: TenantSyncContext, owner: ReplicaOwner): ProjectionContext {
+function projectionContext(ctx: TenantSyncContext, owner: ReplicaOwner): ProjectionContext {
   return {
     ownerEmail: owner.mailbox,
     ownerZone: owner.timeZone,
@@ -199,7 +199,11 @@ function partlyWritten(current: Planned, written: Written): Link | undefined {
   for (const [key, result] of written) {
     if (result === undefined) delete replicas[key];
     else if (planned?.replicas[key])
-      replicas[key] = { ...planned.replicas[key], recordId: result.recordId, version: result.version };
+      replicas[key] = {
+        ...planned.replicas[key],
+        recordId: result.recordId,
+        ...(result.version ? { version: result.version } : {}),
+      };
   }
   const source = replicaKey(current.ref.side, current.ref.side === 'netsuite' ? undefined : current.ref.userId);
   const plannedSource = planned?.replicas[source];
@@ -216,8 +220,8 @@ function settle(planned: Plan, written: Map<string, { recordId: string; version?
     const replica = replicas[key];
     if (!replica) continue;
     if (result === undefined) delete replicas[key];
-    // The version the write reported, or none: the version read before the write names the old base.
-    else replicas[key] = { ...replica, recordId: result.recordId, version: result.version };
+    else
+      replicas[key] = { ...replica, recordId: result.recordId, ...(result.version ? { version: result.version } : {}) };
   }
   return { ...planned.link, replicas };
 }

@@ -7,7 +7,6 @@ import { effectivePolicy, type TenantPolicy } from '../../store/policy';
 import type { Tenant } from '../../store/tenants';
 import type { TenantConnectors } from '../connectors';
 import { autotaskReplica } from './autotask-replica';
-import type { Appointment } from '../../providers/autotask';
 import { netsuiteReplica } from './netsuite-replica';
 import { type OutlookPrefetched, outlookReplica } from './outlook-replica';
 import type { ReplicaIO, ReplicaOwner } from './replica-io';
@@ -73,8 +72,6 @@ export async function loadTenantSyncContext(deps: {
   forUserId: string;
   workflowId?: string;
   outlookPrefetched?: OutlookPrefetched;
-  /** Appointments just queried (the tenant poller's feed), read from there instead of by a GET. */
-  autotaskPrefetched?: ReadonlyMap<number, Appointment>;
 }): Promise<TenantSyncContext> {
   const { rows } = await deps.pool.query<UserRow>(
     'SELECT id, mailbox, time_zone, netsuite_employee_id, autotask_resource_id, desired_state, policy FROM users WHERE tenant_id = $1',
@@ -116,9 +113,7 @@ export async function loadTenantSyncContext(deps: {
           }),
         }
       : {}),
-    ...(autotask
-      ? { autotask: autotaskReplica(autotask, deps.autotaskPrefetched ? { prefetched: deps.autotaskPrefetched } : {}) }
-      : {}),
+    ...(autotask ? { autotask: autotaskReplica(autotask) } : {}),
   };
   return {
     tenantId: deps.tenant.id,
