@@ -8,7 +8,9 @@ import {
   pollNetSuite,
   pullOutlook,
   type PullInput,
+  saveTenantCursors,
   syncHinted,
+  type TenantPollInput,
 } from './sync-activities';
 import { type SeriesSyncInput, syncOutlookSeries } from './engine/series-activities';
 
@@ -17,8 +19,10 @@ export function createActivities(ctx: ActivityContext) {
   return withFailureMapping({
     pullOutlook: (input: PullInput) => pullOutlook(ctx, input),
     syncHinted: (input: HintedInput) => syncHinted(ctx, input),
-    pollNetSuite: (input: { tenantId: string }) => pollNetSuite(ctx, input),
-    pollAutotask: (input: { tenantId: string }) => pollAutotask(ctx, input),
+    pollNetSuite: (input: TenantPollInput) => pollNetSuite(ctx, input),
+    pollAutotask: (input: TenantPollInput) => pollAutotask(ctx, input),
+    saveTenantCursors: (input: { tenantId: string; cursors: { name: string; value: string }[] }) =>
+      saveTenantCursors(ctx, input),
     scanDeletions: (input: { tenantId: string; provider: 'netsuite' | 'autotask' }) => scanDeletions(ctx, input),
     ensureSubscription: (input: EnsureSubscriptionInput) => ensureSubscription(ctx, input),
     removeSubscriptions: (input: UserRef) => removeSubscriptions(ctx, input),

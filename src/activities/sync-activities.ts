@@ -60,6 +60,31 @@ export interface TenantChanges {
   affected: { userId: string; recordIds: string[] }[];
   /** Poll again no sooner than this (e.g. NetSuite with the push bundle: the poll is a safety net). */
   nextPollMs?: number;
+  /**
+   * With `deferCursors`: where the next poll starts, for the poller to save (saveTenantCursors)
+   * once it has told the users. Saved here, a completion lost to a restart would lose the changes.
+   */
+  cursors?: { name: string; value: string }[];
+}
+
+export interface TenantPollInput {
+  tenantId: string;
+  deferCursors?: boolean;
+}
+
+/** Keeps the cursors a poll returned (the poller calls it after its signals went out). */
+export async function saveTenantCursors(
+  ctx: ActivityContext,
+  input: { tenantId: string; cursors: { name: string; value: string }[] }
+): Promise<void> {
+  for (const { name, value } of input.cursors) await ctx.cursors.set(input.tenantId, 'tenant', name, value);
+}
+
+/** Saves the cursors now, or returns them to be saved once the users were told. */
+async function keepCursors(ctx: ActivityContext, input: TenantPollInput, cursors: { name: string; value: string }[]) {
+  if (input.deferCursors) return { cursors };
+  await saveTenantCursors(ctx, { tenantId: input.tenantId, cursors });
+  return {};
 }
 
 const OUTLOOK_DELTA = 'graph-calendar-delta';
@@ -255,7 +280,7 @@ async function usersOfRecord(
  * modified since the watermark, mapped to the synced users it concerns (organiser, attendees, or
  * users already holding a copy). One query per tenant, whatever the number of users (DESIGN.md §5).
  */
-export async function pollNetSuite(ctx: ActivityContext, input: { tenantId: string }): Promise<TenantChanges> {
+export async function pollNetSuite(ctx: ActivityContext, input: TenantPollInput): Promise<TenantChanges> {
   const netsuite = (await ctx.connectors.forTenant(input.tenantId)).netsuite;
   if (!netsuite) return { connected: false, affected: [] };
   const pushInstalled = (await ctx.tenants.get(input.tenantId))?.connections.netsuite?.pushInstalled ?? false;
@@ -280,8 +305,9 @@ export async function pollNetSuite(ctx: ActivityContext, input: { tenantId: stri
       if (userId) addAffected(affected, userId, change.id);
     }
   }
-  await ctx.cursors.set(input.tenantId, 'tenant', NETSUITE_WATERMARK, JSON.stringify(next));
+  const kept = await keepCursors(ctx, input, [{ name: NETSUITE_WATERMARK, value: JSON.stringify(next) }]);
   return {
+    ...kept,
     connected: true,
     affected: [...affected].map(([userId, ids]) => ({ userId, recordIds: [...ids] })),
     ...(pushInstalled ? { nextPollMs: PUSH_SAFETY_POLL_MS } : {}),
@@ -293,7 +319,7 @@ export async function pollNetSuite(ctx: ActivityContext, input: { tenantId: stri
  * entity's watermark, by resource (there are no webhooks for calendar entities). Record ids name
  * the entity: `appointment:<id>`, `todo:<id>`, `servicecall:<id>`.
  */
-export async function pollAutotask(ctx: ActivityContext, input: { tenantId: string }): Promise<TenantChanges> {
+export async function pollAutotask(ctx: ActivityContext, input: TenantPollInput): Promise<TenantChanges> {
   const autotask = (await ctx.connectors.forTenant(input.tenantId)).autotask;
   if (!autotask) return { connected: false, affected: [] };
   const { rows: users } = await ctx.pool.query<{ id: string; autotask_resource_id: string }>(
@@ -329,10 +355,16 @@ export async function pollAutotask(ctx: ActivityContext, input: { tenantId: stri
   for (const details of await loadServiceCallDetails(autotask, serviceCalls.changes)) {
     for (const resource of details.resources) touch(resource.id, `servicecall:${details.call.id}`);
   }
-  await ctx.cursors.set(input.tenantId, 'tenant', AUTOTASK_CURSORS.Appointments, JSON.stringify(appointments.cursor));
-  await ctx.cursors.set(input.tenantId, 'tenant', AUTOTASK_CURSORS.CompanyToDos, JSON.stringify(toDos.cursor));
-  await ctx.cursors.set(input.tenantId, 'tenant', AUTOTASK_CURSORS.ServiceCalls, JSON.stringify(serviceCalls.cursor));
-  return { connected: true, affected: [...affected].map(([userId, ids]) => ({ userId, recordIds: [...ids] })) };
+  const kept = await keepCursors(ctx, input, [
+    { name: AUTOTASK_CURSORS.Appointments, value: JSON.stringify(appointments.cursor) },
+    { name: AUTOTASK_CURSORS.CompanyToDos, value: JSON.stringify(toDos.cursor) },
+    { name: AUTOTASK_CURSORS.ServiceCalls, value: JSON.stringify(serviceCalls.cursor) },
+  ]);
+  return {
+    ...kept,
+    connected: true,
+    affected: [...affected].map(([userId, ids]) => ({ userId, recordIds: [...ids] })),
+  };
 }
 
 /**

@@ -1,6 +1,7 @@
 import {
   continueAsNew,
   getExternalWorkflowHandle,
+  patched,
   proxyActivities,
   setCurrentDetails,
   sleep,
@@ -46,7 +47,13 @@ export async function tenantPoller(input: TenantPollerInput): Promise<void> {
   const scanEvery = input.deletionScanIntervalMs ?? DEFAULT_SCAN_INTERVAL_MS;
   for (let round = 0; round < ROUNDS_PER_RUN; round++) {
     const poll = input.provider === 'netsuite' ? activities.pollNetSuite : activities.pollAutotask;
-    const { connected, affected, nextPollMs } = await poll({ tenantId: input.tenantId });
+    // The cursors are saved after the users were told: a poll whose completion a restart lost
+    // must read its changes again, not find them behind a cursor it had already moved.
+    const deferCursors = patched('poller-cursors-after-signals');
+    const { connected, affected, nextPollMs, cursors } = await poll({
+      tenantId: input.tenantId,
+      ...(deferCursors ? { deferCursors } : {}),
+    });
     if (!connected) return;
     if (Date.now() - lastScanAt >= scanEvery) {
       // Deletions leave no trace in a "modified since" query: compare the linked ids with the provider's.
@@ -66,6 +73,7 @@ export async function tenantPoller(input: TenantPollerInput): Promise<void> {
         // The user is not syncing: hints never start a sync.
       }
     }
+    if (cursors?.length) await activities.saveTenantCursors({ tenantId: input.tenantId, cursors });
     idle = affected.length > 0 && told === 0 ? idle + 1 : 0;
     setCurrentDetails(`**last poll:** ${new Date().toISOString()}, ${affected.length} users concerned, ${told} told`);
     if (idle >= MAX_IDLE_ROUNDS) return;
