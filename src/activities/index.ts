@@ -10,6 +10,7 @@ import {
   type PullInput,
   saveTenantCursors,
   syncHinted,
+  type TenantCursor,
   type TenantPollInput,
 } from './sync-activities';
 import { type SeriesSyncInput, syncOutlookSeries } from './engine/series-activities';
@@ -21,8 +22,7 @@ export function createActivities(ctx: ActivityContext) {
     syncHinted: (input: HintedInput) => syncHinted(ctx, input),
     pollNetSuite: (input: TenantPollInput) => pollNetSuite(ctx, input),
     pollAutotask: (input: TenantPollInput) => pollAutotask(ctx, input),
-    saveTenantCursors: (input: { tenantId: string; cursors: { name: string; value: string }[] }) =>
-      saveTenantCursors(ctx, input),
+    saveTenantCursors: (input: { tenantId: string; cursors: TenantCursor[] }) => saveTenantCursors(ctx, input),
     scanDeletions: (input: { tenantId: string; provider: 'netsuite' | 'autotask' }) => scanDeletions(ctx, input),
     ensureSubscription: (input: EnsureSubscriptionInput) => ensureSubscription(ctx, input),
     removeSubscriptions: (input: UserRef) => removeSubscriptions(ctx, input),

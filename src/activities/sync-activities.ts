@@ -64,7 +64,13 @@ export interface TenantChanges {
    * With `deferCursors`: where the next poll starts, for the poller to save (saveTenantCursors)
    * once it has told the users. Saved here, a completion lost to a restart would lose the changes.
    */
-  cursors?: { name: string; value: string }[];
+  cursors?: TenantCursor[];
+}
+
+/** One saved position of a tenant poller's feed (cursor name and its JSON). */
+export interface TenantCursor {
+  name: string;
+  value: string;
 }
 
 export interface TenantPollInput {
@@ -75,13 +81,13 @@ export interface TenantPollInput {
 /** Keeps the cursors a poll returned (the poller calls it after its signals went out). */
 export async function saveTenantCursors(
   ctx: ActivityContext,
-  input: { tenantId: string; cursors: { name: string; value: string }[] }
+  input: { tenantId: string; cursors: TenantCursor[] }
 ): Promise<void> {
   for (const { name, value } of input.cursors) await ctx.cursors.set(input.tenantId, 'tenant', name, value);
 }
 
 /** Saves the cursors now, or returns them to be saved once the users were told. */
-async function keepCursors(ctx: ActivityContext, input: TenantPollInput, cursors: { name: string; value: string }[]) {
+async function keepCursors(ctx: ActivityContext, input: TenantPollInput, cursors: TenantCursor[]) {
   if (input.deferCursors) return { cursors };
   await saveTenantCursors(ctx, { tenantId: input.tenantId, cursors });
   return {};
