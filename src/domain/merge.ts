@@ -7,6 +7,7 @@ import {
   fieldEquals,
   fieldKeysOf,
   getField,
+  MEETING_FIELDS,
   setField,
   type TranslateContext,
   translateField,
@@ -18,6 +19,8 @@ import { type ProjectionFields } from './projection';
 import {
   changed,
   contributes,
+  hasSyncedOrganizerCopy,
+  isAttendeeCopy,
   type ItemContext,
   projectionContext,
   type ReplicaState,
@@ -60,6 +63,32 @@ function redactionOutOfStep(target: ReplicaState, key: FieldKey, item: ItemConte
   return item.redactForAutotask !== (target.current?.title === REDACTED_TITLE);
 }
 
+const wholeSeconds = (at: string | undefined): number | undefined => {
+  const ms = at !== undefined ? Date.parse(at) : Number.NaN;
+  return Number.isNaN(ms) ? undefined : Math.floor(ms / 1000);
+};
+
+/**
+ * An attendee copy joining an item that exists already (a second synced invitee first seen after
+ * the organiser, who is not synced, changed the meeting) has no base, yet Exchange keeps it at the
+ * organiser's latest: where it disagrees with replicas last modified no later than itself, its
+ * meeting fields are the news. A replica modified later keeps its value (a NetSuite edit made
+ * since); an unread one is read before it is written (read-targets.ts), and planned again.
+ * Whole seconds, as in conflict.ts: NetSuite stamps to the second, and a tie goes to the copy.
+ */
+function joinsWithNews(state: ReplicaState, key: FieldKey, item: ItemContext, active: readonly ReplicaState[]) {
+  if (!MEETING_FIELDS.has(key) || state.base !== null || state.status !== 'present' || !state.current) return false;
+  if (!isAttendeeCopy(state, item) || hasSyncedOrganizerCopy(item)) return false;
+  const copyAt = wholeSeconds(state.modifiedAt);
+  if (copyAt === undefined) return false;
+  const current = state.current;
+  const synced = active.filter(
+    (o) => o.key !== state.key && o.base !== null && o.current !== undefined && carries(o.side, key, o.current)
+  );
+  const stale = synced.filter((o) => !agree(key, current, o.side, o.current ?? {}, translateContext(o, item)));
+  return stale.length > 0 && stale.every((o) => (wholeSeconds(o.modifiedAt) ?? copyAt) <= copyAt);
+}
+
 export function mergeFields(
   item: ItemContext,
   active: readonly ReplicaState[],
@@ -71,7 +100,11 @@ export function mergeFields(
 
   for (const key of fieldKeysOf(active.map((s) => s.current))) {
     const contributors = active.filter(
-      (s) => s.current !== undefined && carries(s.side, key, s.current) && changed(s, key) && contributes(s, key, item)
+      (s) =>
+        s.current !== undefined &&
+        carries(s.side, key, s.current) &&
+        (changed(s, key) || joinsWithNews(s, key, item, active)) &&
+        contributes(s, key, item)
     );
 
     for (const target of active) {

@@ -47,7 +47,8 @@ import { expectReplicas } from './replicas';
  * 2. Deleted here, modified there: the modification wins and the deleted replica is re-created.
  * 3. An Outlook attendee copy deleted: that user left the meeting; only their records go.
  * 4. A read-only replica deleted or edited (an Outlook service call): put back from its owner.
- * 5. Changed on one side: the changed fields travel to every side allowed to receive them.
+ * 5. Changed on one side: the changed fields travel to every side allowed to receive them. An
+ *    attendee copy joining after the (unsynced) organiser changed the meeting counts as changed.
  * 6. Changed on several sides: per field, the system of record, the organiser, then the later
  *    modification wins; the conflict is reported.
  * 7. Absent where it should exist (new item, new participant, selected again): create it.

@@ -248,6 +248,48 @@ describe('meetings shared by two synced users', () => {
     ).toHaveLength(0);
   }, 120_000);
 
+  it('an invitee whose sync starts after the organiser moved the meeting brings the move to NetSuite', async () => {
+    // Carol's copy joins an item Bob's sync made, with content nobody synced has seen yet: no base
+    // of hers to compare with, but Exchange keeps her copy at the organiser's latest.
+    const carol = await stack.addSyncedUser({ name: 'Carol Carter', mailbox: 'carol.carter@contoso.example' });
+    graph().createEvent(organizer.address, {
+      subject: 'Supplier review',
+      start: '2026-11-10T13:00:00',
+      end: '2026-11-10T14:00:00',
+      timeZone: 'UTC',
+      location: 'Board room',
+      attendees: [bob.mailbox, carol.mailbox],
+    });
+    const bobCopy = copiesIn(bob.mailbox, 'Supplier review')[0]!;
+    const event = await oneNetSuiteEvent('the NetSuite event', 'Supplier review');
+    await eventually("Bob's Autotask appointment", () =>
+      appointments('Supplier review').some((a) => a.resourceID === bob.resourceId) ? true : undefined
+    );
+    // Bob leaves, so no running sync sees the organiser's move.
+    graph().respond(bob.mailbox, bobCopy.id, 'declined');
+    await oneNetSuiteEvent(
+      "Bob's decline in NetSuite",
+      'Supplier review',
+      (e) => responseOf(e, bob.employeeId) === 'DECLINED'
+    );
+    const organizerCopy = copiesIn(organizer.address, 'Supplier review')[0]!;
+    graph().updateEvent(organizer.address, organizerCopy.id, { location: 'Room 12' });
+    await settle();
+    expect(netsuiteEvents('Supplier review')[0]?.location).toBe('Board room');
+
+    await stack.startUserSync({ pollIntervalMs: 500, tenantPollIntervalMs: 500 }, carol.userId);
+    await oneNetSuiteEvent('the new room in NetSuite', 'Supplier review', (e) => e.location === 'Room 12');
+    await eventually("Carol's Autotask appointment", () =>
+      appointments('Supplier review').some((a) => a.resourceID === carol.resourceId) ? true : undefined
+    );
+    await settle();
+
+    expect(netsuiteEvents('Supplier review').map((e) => e.id)).toEqual([event.id]);
+    expect(responseOf(netsuiteEvents('Supplier review')[0]!, bob.employeeId)).toBe('DECLINED');
+    expect(appointments('Supplier review').map((a) => a.resourceID)).toEqual([carol.resourceId]);
+    expect(copiesIn(carol.mailbox, 'Supplier review')).toHaveLength(1);
+  }, 120_000);
+
   it('sync itself never emailed anyone: only the people did', () => {
     const mail = stack.sandbox.graph.sentMail;
     expect(mail.filter((m) => m.actor === 'app')).toEqual([]);
