@@ -21,6 +21,7 @@ import {
   contributes,
   hasSyncedOrganizerCopy,
   isAttendeeCopy,
+  isLive,
   type ItemContext,
   projectionContext,
   type ReplicaState,
@@ -89,6 +90,16 @@ function joinsWithNews(state: ReplicaState, key: FieldKey, item: ItemContext, ac
   return stale.length > 0 && stale.every((o) => (wholeSeconds(o.modifiedAt) ?? copyAt) <= copyAt);
 }
 
+function overruledByRedaction(state: ReplicaState, key: FieldKey, item: ItemContext): boolean {
+  return (
+    state.side === 'autotask' &&
+    item.redactForAutotask &&
+    (key === 'title' || key === 'description') &&
+    isLive(state) &&
+    !state.detached
+  );
+}
+
 export function mergeFields(
   item: ItemContext,
   active: readonly ReplicaState[],
@@ -136,23 +147,33 @@ export function mergeFields(
       patches.set(target.key, patch);
     }
 
-    if (contributors.length >= 2) {
+    // A person's edit of the title Autotask shows as "Appointment" never travels (contributes()):
+    // when another side changed the field too, it is a conflict lost, and audited as one.
+    const redacted = active.filter(
+      (s) =>
+        s.current !== undefined &&
+        carries(s.side, key, s.current) &&
+        changed(s, key) &&
+        !contributes(s, key, item) &&
+        overruledByRedaction(s, key, item)
+    );
+    if (contributors.length >= 2 || (contributors.length === 1 && redacted.length > 0)) {
       const decided = pickWinner(contributors, item);
       if (!decided?.winner.current) continue;
       const winner = decided.winner;
-      const losers = contributors.filter(
-        (c) =>
-          c.key !== winner.key &&
-          c.current !== undefined &&
-          !agree(key, winner.current ?? {}, c.side, c.current, translateContext(c, item))
-      );
+      const disagree = (c: ReplicaState) =>
+        c.key !== winner.key &&
+        c.current !== undefined &&
+        !agree(key, winner.current ?? {}, c.side, c.current, translateContext(c, item));
+      const outvoted = contributors.filter(disagree);
+      const losers = [...outvoted, ...redacted.filter(disagree)];
       if (losers.length > 0) {
         conflicts.push({
           type: 'conflict-resolved',
           field: key,
           winner: winner.key,
           losers: losers.map((l) => l.key),
-          rule: decided.rule,
+          rule: outvoted.length > 0 ? decided.rule : 'redacted',
         });
       }
     }

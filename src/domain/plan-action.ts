@@ -54,8 +54,9 @@ export interface RsvpAction extends ReplicaTarget {
   readonly newBase: Projection;
 }
 
+/** `redacted`: an Autotask edit of the title it shows for a private item ("Appointment") lost. */
 export type ConflictRule =
-  'direction' | 'policy' | 'system-of-record' | 'organizer' | 'later-modification' | 'tie-break';
+  'direction' | 'policy' | 'system-of-record' | 'organizer' | 'later-modification' | 'tie-break' | 'redacted';
 
 /** Audit record: several sides changed one field differently; `winner`'s value was kept. */
 export interface ConflictResolvedAction {

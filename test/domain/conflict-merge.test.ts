@@ -159,6 +159,29 @@ describe('concurrent edits merge per field', () => {
     expect(conflicts[0]).toMatchObject({ winner: 'autotask:u1', rule: 'system-of-record' });
     expect([...(conflicts[0]?.losers ?? [])].sort()).toEqual(['netsuite', 'outlook:u1']);
   });
+
+  // Found by the convergence suite: titles edited in NetSuite and Autotask, then the event marked
+  // private in Outlook before any sync round; Autotask's title became "Appointment" unaudited.
+  it('an Autotask title edit lost because the item turned private meanwhile is an audited conflict', () => {
+    const { world, sync } = synced();
+    world.edit('netsuite', { title: 'from NetSuite' });
+    world.edit('autotask:u1', { title: 'from Autotask' });
+    world.edit('outlook:u1', { access: 'private' });
+    const result = sync.round();
+    expect(fieldsOf(world, 'autotask:u1')?.title).toBe('Appointment');
+    expect(fieldsOf(world, 'outlook:u1')?.title).toBe('from NetSuite');
+    expect(conflictsOf(result.actions)).toEqual([
+      { type: 'conflict-resolved', field: 'title', winner: 'netsuite', losers: ['autotask:u1'], rule: 'redacted' },
+    ]);
+  });
+
+  it('an item turning private without a rival edit redacts Autotask and reports no conflict', () => {
+    const { world, sync } = synced();
+    world.edit('outlook:u1', { access: 'private' });
+    const result = sync.round();
+    expect(fieldsOf(world, 'autotask:u1')?.title).toBe('Appointment');
+    expect(conflictsOf(result.actions)).toEqual([]);
+  });
 });
 
 describe("the admin's conflict policy per connector", () => {
