@@ -186,6 +186,14 @@ interface ModelItem {
   deleted: boolean;
   /** Deleted by a person (on this side), or declined. */
   deletedBy?: SideName | 'decline';
+  /** Sides a person edited since the sides last agreed, and the titles the item had meanwhile. */
+  editedSince?: { sides: Set<SideName>; titles: Set<string>; ends: Set<number> };
+  /**
+   * Deleted while an edit made on another side may not have been seen by any sync round yet: the
+   * planner's "deleted here, modified there: the modification wins" (DESIGN.md §4, plan.ts rule 2)
+   * may bring it back on every side. Either outcome is correct; a half-deleted item is not.
+   */
+  revivable?: boolean;
   ids: Partial<Record<SideName, string>>;
   series?: { dates: string[]; cancelled: Set<number>; edited: Map<number, string> };
 }
@@ -239,6 +247,18 @@ export class ConvergenceRun {
   private newTitle(tag: string): string {
     this.words += 1;
     return `${tag} v${this.words}`;
+  }
+
+  /** Notes a person's edit of `item` on `side` (before the edit changes the model's title). */
+  private edited(item: ModelItem, side: SideName, ...titles: string[]): void {
+    const since = item.editedSince ?? {
+      sides: new Set<SideName>(),
+      titles: new Set<string>([item.title]),
+      ends: new Set<number>([item.end]),
+    };
+    since.sides.add(side);
+    for (const t of titles) since.titles.add(t);
+    item.editedSince = since;
   }
 
   private live(targetIndex: number, predicate: (i: ModelItem) => boolean = () => true): ModelItem | undefined {
@@ -445,7 +465,9 @@ export class ConvergenceRun {
         const s = cmd.side === 'autotask' && redactedInAutotask(item) ? 'outlook' : cmd.side;
         const id = await this.find(item, s);
         if (!id) return;
-        item.title = this.newTitle(item.tag);
+        const title = this.newTitle(item.tag);
+        this.edited(item, s, title);
+        item.title = title;
         const racing = s === 'autotask' ? undefined : item.unsettledInAutotask?.title;
         item.candidates = racing === undefined ? undefined : [racing, item.title];
         if (s === 'autotask') item.unsettledInAutotask = { ...item.unsettledInAutotask, title: item.title };
@@ -458,7 +480,9 @@ export class ConvergenceRun {
         if (!item) return;
         const id = await this.find(item, cmd.side);
         if (!id) return;
+        this.edited(item, cmd.side);
         item.end = item.start + cmd.minutes * 60_000;
+        item.editedSince?.ends.add(item.end);
         const racing = cmd.side === 'autotask' ? undefined : item.unsettledInAutotask?.end;
         item.endCandidates = racing === undefined || racing === item.end ? undefined : [racing, item.end];
         if (cmd.side === 'autotask') item.unsettledInAutotask = { ...item.unsettledInAutotask, end: item.end };
@@ -476,6 +500,7 @@ export class ConvergenceRun {
         this.remove(s, id);
         item.deleted = true;
         item.deletedBy = s;
+        item.revivable = [...(item.editedSince?.sides ?? [])].some((edited) => edited !== s);
         this.log.push(`delete on ${s}: ${item.tag}`);
         return;
       }
@@ -485,6 +510,7 @@ export class ConvergenceRun {
         const id = await this.find(item, 'outlook');
         if (!id) return;
         sb.graph.userSide.updateEvent(this.mailbox, id, { sensitivity: 'private' });
+        this.edited(item, 'outlook');
         item.private = true;
         this.log.push(`mark private in Outlook: ${item.tag}`);
         return;
@@ -512,6 +538,8 @@ export class ConvergenceRun {
         if (!idA || !idB) return;
         const titleA = this.newTitle(item.tag);
         const titleB = this.newTitle(item.tag);
+        this.edited(item, a, titleA);
+        this.edited(item, b, titleB);
         this.setTitle(a, idA, titleA);
         this.setTitle(b, idB, titleB);
         item.title = titleB;
@@ -658,6 +686,12 @@ export class ConvergenceRun {
 
   // ---- what must hold --------------------------------------------------------------------
 
+  /** A revivable item that is back on every side (see `revivable`). */
+  private revived(item: ModelItem, found?: Record<SideName, Seen[]>): boolean {
+    if (!item.deleted || !item.revivable) return false;
+    return SIDES.every((s) => (found ? found[s] : this.matches(item, s)).length > 0);
+  }
+
   /** Problems with the current state of the three sides, empty once they agree with the model. */
   problems(): string[] {
     const out: string[] = [];
@@ -671,9 +705,11 @@ export class ConvergenceRun {
         SideName,
         Seen[]
       >;
+      const revived = this.revived(item, found);
+      const gone = item.deleted && !revived;
       for (const s of SIDES) {
         const records = found[s];
-        if (item.deleted) {
+        if (gone) {
           if (records.length)
             out.push(`${item.tag}: deleted (by ${item.deletedBy}) but still in ${s} (${records.length})`);
           continue;
@@ -684,32 +720,39 @@ export class ConvergenceRun {
         }
         if (records.length > 1) out.push(`${item.tag}: ${records.length} copies in ${s}`);
         const r = records[0]!;
-        const titles = item.candidates ?? [item.title];
-        const expected = s === 'autotask' && redactedInAutotask(item) ? ['Appointment'] : titles;
+        const titles = revived ? [...(item.editedSince?.titles ?? [])] : (item.candidates ?? [item.title]);
+        const redacted = s === 'autotask' && redactedInAutotask(item);
+        const expected = revived && s === 'autotask' ? [...titles, 'Appointment'] : redacted ? ['Appointment'] : titles;
         if (!expected.includes(r.title))
           out.push(
             `${item.tag}: title in ${s} is "${r.title}", expected ${expected.map((t) => `"${t}"`).join(' or ')}`
           );
-        const ends = item.endCandidates ?? [item.end];
+        const ends = revived ? [...(item.editedSince?.ends ?? [])] : (item.endCandidates ?? [item.end]);
         if (r.start !== item.start || !ends.includes(r.end)) {
           out.push(
             `${item.tag}: time in ${s} is ${iso(r.start)}–${iso(r.end)}, expected ${iso(item.start)}–${ends.map(iso).join(' or ')}`
           );
         }
-        if (s !== 'autotask' && r.private !== item.private)
+        // A revived item may come back from a side the private mark had not reached: sides must agree.
+        if (s !== 'autotask' && !revived && r.private !== item.private)
           out.push(`${item.tag}: private in ${s} is ${r.private}, expected ${item.private}`);
       }
-      if (!item.deleted && item.candidates) {
+      if (!gone && (item.candidates || revived)) {
         // All sides must agree on one of the concurrent titles.
         const titles = new Set(
-          SIDES.filter((s) => !(s === 'autotask' && redactedInAutotask(item))).map((s) => found[s][0]?.title)
+          SIDES.filter(
+            (s) =>
+              !(s === 'autotask' && (redactedInAutotask(item) || (revived && found[s][0]?.title === 'Appointment')))
+          ).map((s) => found[s][0]?.title)
         );
         if (titles.size > 1) out.push(`${item.tag}: sides disagree after concurrent edits: ${[...titles].join(' / ')}`);
       }
-      if (!item.deleted && item.endCandidates) {
+      if (!gone && (item.endCandidates || revived)) {
         const ends = new Set(SIDES.map((s) => found[s][0]?.end));
         if (ends.size > 1) out.push(`${item.tag}: sides disagree on the end after racing edits`);
       }
+      if (revived && found.outlook[0]?.private !== found.netsuite[0]?.private)
+        out.push(`${item.tag}: restored, but private in Outlook and NetSuite differ`);
     }
     return out;
   }
@@ -752,6 +795,24 @@ export class ConvergenceRun {
   /** The sides agree: the winners of racing edits become the model's values; nothing is unsettled. */
   private settled(): void {
     for (const item of this.items) {
+      if (item.deleted && this.revived(item)) {
+        this.log.push(`restored after a delete raced an edit: ${item.tag}`);
+        item.deleted = false;
+        item.deletedBy = undefined;
+        const seen = this.matches(item, 'outlook')[0];
+        if (seen) {
+          item.title = seen.title;
+          item.end = seen.end;
+          item.private = seen.private;
+        }
+        item.candidates = undefined;
+        item.endCandidates = undefined;
+        // The rival edit died with the deleted record, by the person's own hand: nothing to audit.
+        item.conflicted = false;
+        item.editLost = false;
+      }
+      item.revivable = undefined;
+      item.editedSince = undefined;
       if (item.deleted || item.series) continue;
       const seen = this.matches(item, 'outlook')[0];
       if (item.candidates && seen) {

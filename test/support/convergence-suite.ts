@@ -143,7 +143,7 @@ export async function runConvergence(ctx: ConvergenceStack, profile: SuiteProfil
       } catch (err) {
         // Shown as it happens: a long run cut short (or still shrinking) has lost nothing.
         const message = err instanceof Error ? err.message : String(err);
-        outcome = `failed (${message.split('\n').slice(0, 6).join(' | ')})`;
+        outcome = `failed (${message.split('\n').slice(0, 60).join(' | ')})`;
         throw err;
       } finally {
         holder.worker = run.worker;
