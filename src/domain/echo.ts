@@ -1,6 +1,8 @@
+import { DateTime } from 'luxon';
 import { type Side } from './canonical-event';
 import { type FieldKey, fieldEquals, fieldKeysOf, getField, PLAIN_FIELD_KEYS, setField } from './field-rules';
 import { normalizeFields, type Projection, type ProjectionContext, type ProjectionFields } from './projection';
+import { parseInstant, toIsoUtc } from './time-zones';
 
 /**
  * Echo comparison: a replica was edited by a person iff a fresh read differs from its base on a
@@ -18,11 +20,32 @@ import { normalizeFields, type Projection, type ProjectionContext, type Projecti
  */
 export function echoedBase(side: Side, base: Projection, ctx: ProjectionContext, read?: ProjectionFields): Projection {
   let fields = normalizeFields(side, base.fields, ctx);
+  if (side === 'netsuite') fields = cutAtEndOfDay(fields, read);
   for (const key of PLAIN_FIELD_KEYS) {
     const value = read ? getField(read, key) : undefined;
     if (getField(fields, key) === undefined && isEmpty(value)) fields = setField(fields, key, value);
   }
   return { side, fields };
+}
+
+/**
+ * NetSuite events have one date: a timed event ending on a later day is written to end at 23:59
+ * of its first day (the connector's multi-day rule) and reads back so, which is our own write,
+ * not an edit that would carry the cut end back to Outlook and Autotask. The day is the record's
+ * own zone (the read's), as the write used it.
+ */
+function cutAtEndOfDay(fields: ProjectionFields, read: ProjectionFields | undefined): ProjectionFields {
+  const timing = fields.timing;
+  if (!timing || timing.allDay) return fields;
+  const zone = read?.timing?.timeZone ?? timing.timeZone;
+  const start = parseInstant(timing.start).setZone(zone);
+  const end = parseInstant(timing.end).setZone(zone);
+  if (!start.isValid || !end.isValid || end.toISODate() === start.toISODate()) return fields;
+  const cut = DateTime.fromObject(
+    { year: start.year, month: start.month, day: start.day, hour: 23, minute: 59 },
+    { zone }
+  );
+  return { ...fields, timing: { ...timing, end: toIsoUtc(cut) } };
 }
 
 function isEmpty(value: unknown): boolean {

@@ -50,6 +50,29 @@ describe('echo comparison through the side’s projection', () => {
     expect(editedFields(moved, base.fields)).toEqual(['timing']);
   });
 
+  // Found by the convergence suite: an Autotask edit to 23:30–01:00 New York time was written to
+  // NetSuite as 23:30–23:59 (one date per event), and the read-back carried 23:59 to every side.
+  it('a NetSuite event cut at 23:59 of its first day, as the connector writes it, is not an edit', () => {
+    const zone = 'America/New_York';
+    const written = { allDay: false as const, start: '2026-12-05T04:30:00.000Z', end: '2026-12-05T06:00:00.000Z' };
+    const base = echoedBase(
+      'netsuite',
+      { side: 'netsuite', fields: { ...netsuiteBase.fields, timing: { ...written, timeZone: zone } } },
+      {}
+    );
+    const readBack = {
+      ...netsuiteBase.fields,
+      timing: { ...written, end: '2026-12-05T04:59:00.000Z', timeZone: zone },
+    };
+    expect(editedFields(readBack, base.fields)).toEqual([]);
+    // A person moving the end within the day is still an edit.
+    const moved = { ...readBack, timing: { ...readBack.timing, end: '2026-12-05T04:45:00.000Z' } };
+    expect(editedFields(moved, base.fields)).toEqual(['timing']);
+    // An event inside one day is compared as stored.
+    const sameDay = echoedBase('netsuite', netsuiteBase, {});
+    expect(sameDay.fields.timing).toEqual(netsuiteBase.fields.timing);
+  });
+
   it('a real edit is still seen, and only the fields that changed', () => {
     const base = echoedBase('netsuite', storedWithGaps, {});
     expect(editedFields({ ...netsuiteBase.fields, title: 'Renamed in NetSuite' }, base.fields)).toEqual(['title']);

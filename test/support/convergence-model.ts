@@ -199,6 +199,17 @@ interface ModelItem {
 }
 
 const NS_ZONE = 'America/New_York';
+
+/**
+ * The end NetSuite holds for an event (one date per event): an end on a later New York day is
+ * written as 23:59 of the first day (the connector's multi-day rule). A person's own NetSuite
+ * edit may still end after midnight (an end time before the start time means the next day).
+ */
+function netSuiteEnd(start: number, end: number): number {
+  const a = DateTime.fromMillis(start, { zone: NS_ZONE });
+  const b = DateTime.fromMillis(end, { zone: NS_ZONE });
+  return a.toISODate() === b.toISODate() ? end : a.set({ hour: 23, minute: 59, second: 0, millisecond: 0 }).toMillis();
+}
 const SLOT_MS = 30 * 60_000;
 /** A day far enough ahead to be inside the sync window, the same for the whole process. */
 const BASE = DateTime.utc().plus({ days: 3 }).startOf('day').toMillis();
@@ -728,7 +739,8 @@ export class ConvergenceRun {
             `${item.tag}: title in ${s} is "${r.title}", expected ${expected.map((t) => `"${t}"`).join(' or ')}`
           );
         const ends = revived ? [...(item.editedSince?.ends ?? [])] : (item.endCandidates ?? [item.end]);
-        if (r.start !== item.start || !ends.includes(r.end)) {
+        const held = s === 'netsuite' ? [...ends, ...ends.map((e) => netSuiteEnd(item.start, e))] : ends;
+        if (r.start !== item.start || !held.includes(r.end)) {
           out.push(
             `${item.tag}: time in ${s} is ${iso(r.start)}–${iso(r.end)}, expected ${iso(item.start)}–${ends.map(iso).join(' or ')}`
           );
@@ -748,7 +760,7 @@ export class ConvergenceRun {
         if (titles.size > 1) out.push(`${item.tag}: sides disagree after concurrent edits: ${[...titles].join(' / ')}`);
       }
       if (!gone && (item.endCandidates || revived)) {
-        const ends = new Set(SIDES.map((s) => found[s][0]?.end));
+        const ends = new Set(SIDES.map((s) => found[s][0]).map((r) => (r ? netSuiteEnd(r.start, r.end) : undefined)));
         if (ends.size > 1) out.push(`${item.tag}: sides disagree on the end after racing edits`);
       }
       if (revived && found.outlook[0]?.private !== found.netsuite[0]?.private)

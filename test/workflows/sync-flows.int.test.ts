@@ -1,3 +1,4 @@
+import { DateTime } from 'luxon';
 import { metricsRegistry } from '../../src/observability/metrics';
 import { SecretBox } from '../../src/store/secret-box';
 import { eventually } from '../support/eventually';
@@ -51,6 +52,30 @@ describe('sync flows between Outlook, NetSuite and Autotask', () => {
     // Updated in place, never duplicated.
     expect(stack.sandbox.netsuite.listEvents().filter((e) => e.title.startsWith('Pipeline review'))).toHaveLength(1);
     expect(appointments().filter((a) => a.title.startsWith('Pipeline review'))).toHaveLength(1);
+  }, 90_000);
+
+  it('an Outlook event past midnight is cut at 23:59 in NetSuite, and the cut never travels back', async () => {
+    // NetSuite events have one date: 23:30–01:00 New York time is written as 23:30–23:59.
+    const created = stack.sandbox.graph.userSide.createEvent(mailbox(), {
+      subject: 'Late deploy',
+      start: '2026-12-10T23:30:00',
+      end: '2026-12-11T01:00:00',
+      timeZone: 'America/New_York',
+    }) as { id: string };
+    const ns = await eventually('the event in NetSuite', () => inNetSuite('Late deploy'));
+    expect([ns.startDate, ns.startTime, ns.endTime]).toEqual(['2026-12-10', '23:30', '23:59']);
+    await eventually('the appointment in Autotask', () => inAutotask('Late deploy'));
+    // A further Outlook edit makes sync read NetSuite before writing it: the cut is its own write.
+    stack.sandbox.graph.userSide.updateEvent(mailbox(), created.id, { subject: 'Late deploy (db)' });
+    await eventually('the new title in NetSuite', () => inNetSuite('Late deploy (db)'));
+    const at = await eventually('the new title in Autotask', () =>
+      appointments().find((a) => a.title === 'Late deploy (db)')
+    );
+    const outlook = stack.sandbox.graph.userSide.getEvent(mailbox(), created.id);
+    const outlookEnd = DateTime.fromISO(outlook!.end.dateTime, { zone: outlook!.end.timeZone || 'UTC' });
+    expect(outlookEnd.toUTC().toISO()).toBe('2026-12-11T06:00:00.000Z');
+    expect((at as unknown as { endDateTime: string }).endDateTime).toBe('2026-12-11T06:00:00.000Z');
+    expect(inNetSuite('Late deploy (db)')?.endTime).toBe('23:59');
   }, 90_000);
 
   it('a NetSuite event reaches Outlook through the tenant poller, and its edit follows', async () => {
