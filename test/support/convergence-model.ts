@@ -186,6 +186,13 @@ interface ModelItem {
   deleted: boolean;
   /** Deleted by a person (on this side), or declined. */
   deletedBy?: SideName | 'decline';
+  /**
+   * The latest title and end edits, with when and where they were made. The planner orders edits
+   * of one field on two sides by their modification stamps in whole seconds (NetSuite stamps to
+   * the second, src/domain/conflict.ts): two made within a second of each other may win either way.
+   */
+  lastTitleEdit?: { at: number; side: SideName; title: string };
+  lastEndEdit?: { at: number; side: SideName; end: number };
   /** Sides a person edited since the sides last agreed, and the titles the item had meanwhile. */
   editedSince?: { sides: Set<SideName>; titles: Set<string>; ends: Set<number> };
   /**
@@ -205,6 +212,11 @@ const NS_ZONE = 'America/New_York';
  * written as 23:59 of the first day (the connector's multi-day rule). A person's own NetSuite
  * edit may still end after midnight (an end time before the start time means the next day).
  */
+/** The previous edit, when it was made on another side less than a second before `at`. */
+function withinASecond<T extends { at: number; side: SideName }>(previous: T | undefined, side: SideName, at: number) {
+  return previous !== undefined && previous.side !== side && at - previous.at < 1000 ? previous : undefined;
+}
+
 function netSuiteEnd(start: number, end: number): number {
   const a = DateTime.fromMillis(start, { zone: NS_ZONE });
   const b = DateTime.fromMillis(end, { zone: NS_ZONE });
@@ -480,8 +492,14 @@ export class ConvergenceRun {
         this.edited(item, s, title);
         item.title = title;
         const racing = s === 'autotask' ? undefined : item.unsettledInAutotask?.title;
-        item.candidates = racing === undefined ? undefined : [racing, item.title];
+        const at = Date.now();
+        const sameSecond = withinASecond(item.lastTitleEdit, s, at);
+        // Within a second of the previous edit, whatever that one raced still may win too.
+        const previous = sameSecond ? (item.candidates ?? [sameSecond.title]) : [];
+        const rivals = [racing, ...previous].filter((t): t is string => t !== undefined && t !== item.title);
+        item.candidates = rivals.length ? [...new Set([...rivals, item.title])] : undefined;
         if (s === 'autotask') item.unsettledInAutotask = { ...item.unsettledInAutotask, title: item.title };
+        item.lastTitleEdit = { at, side: s, title: item.title };
         this.setTitle(s, id, item.title);
         this.log.push(`edit title on ${s}: ${item.tag} -> ${item.title}`);
         return;
@@ -495,8 +513,13 @@ export class ConvergenceRun {
         item.end = item.start + cmd.minutes * 60_000;
         item.editedSince?.ends.add(item.end);
         const racing = cmd.side === 'autotask' ? undefined : item.unsettledInAutotask?.end;
-        item.endCandidates = racing === undefined || racing === item.end ? undefined : [racing, item.end];
+        const at = Date.now();
+        const sameSecond = withinASecond(item.lastEndEdit, cmd.side, at);
+        const previous = sameSecond ? (item.endCandidates ?? [sameSecond.end]) : [];
+        const rivals = [racing, ...previous].filter((e): e is number => e !== undefined && e !== item.end);
+        item.endCandidates = rivals.length ? [...new Set([...rivals, item.end])] : undefined;
         if (cmd.side === 'autotask') item.unsettledInAutotask = { ...item.unsettledInAutotask, end: item.end };
+        item.lastEndEdit = { at, side: cmd.side, end: item.end };
         this.setTimes(cmd.side, id, item.start, item.end);
         this.log.push(`edit time on ${cmd.side}: ${item.tag} ends ${cmd.minutes} min after start`);
         return;
@@ -553,6 +576,7 @@ export class ConvergenceRun {
         this.edited(item, b, titleB);
         this.setTitle(a, idA, titleA);
         this.setTitle(b, idB, titleB);
+        item.lastTitleEdit = { at: Date.now(), side: b, title: titleB };
         item.title = titleB;
         const racing = a === 'autotask' || b === 'autotask' ? undefined : item.unsettledInAutotask?.title;
         item.candidates = [titleA, titleB, ...(racing === undefined ? [] : [racing])];

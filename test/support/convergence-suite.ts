@@ -34,7 +34,7 @@ const RESTARTS: FaultKind[] = ['temporal-restart', 'postgres-restart'];
 
 /**
  * Settings from the environment: replay a failure with its seed (and path), change the number of
- * sequences, add series actions, or turn restart faults off (CALSYNC_CONVERGENCE_RESTARTS=0: a seed
+ * sequences or the time they may take (CALSYNC_CONVERGENCE_TIME_LIMIT_MS), add series actions, or turn restart faults off (CALSYNC_CONVERGENCE_RESTARTS=0: a seed
  * found before they existed generates its old sequences again).
  */
 export function envOverrides(profile: SuiteProfile) {
@@ -44,6 +44,8 @@ export function envOverrides(profile: SuiteProfile) {
   return {
     ...profile,
     numRuns: Number(process.env.CALSYNC_CONVERGENCE_RUNS ?? profile.numRuns),
+    // CI gives the long profile what its time budget allows; the sequences run so far still count.
+    timeLimitMs: Number(process.env.CALSYNC_CONVERGENCE_TIME_LIMIT_MS ?? profile.timeLimitMs),
     seed: seed === undefined ? profile.seed : Number(seed),
     path: process.env.CALSYNC_CONVERGENCE_PATH,
     series: process.env.CALSYNC_CONVERGENCE_SERIES === '1',
