@@ -21,16 +21,22 @@ function mirrored(state: ReplicaState, rivals: readonly ReplicaState[], item: It
   );
 }
 
+/**
+ * A modification stamp in whole seconds: NetSuite stamps to the second, so a sub-second lead of a
+ * side with finer stamps is no evidence of which edit came later.
+ */
+export function wholeSeconds(at: string | undefined): number | undefined {
+  const ms = at !== undefined ? Date.parse(at) : Number.NaN;
+  return Number.isNaN(ms) ? undefined : Math.floor(ms / 1000);
+}
+
 function rankOf(state: ReplicaState, rivals: readonly ReplicaState[], item: ItemContext): readonly number[] {
-  // Whole seconds: NetSuite stamps modifications to the second, so a sub-second lead of a side with
-  // finer stamps is no evidence of which edit came later; such a tie goes to the fixed side order.
-  const modified =
-    state.modifiedAt !== undefined ? Math.floor(Date.parse(state.modifiedAt) / 1000) : Number.NEGATIVE_INFINITY;
+  // A tie in whole seconds goes to the fixed side order.
   return [
     mirrored(state, rivals, item) ? 0 : 1,
     systemOfRecord(item.kind, item.policy) === state.side ? 1 : 0,
     item.isMeeting && item.organizerKey === state.key ? 1 : 0,
-    Number.isNaN(modified) ? Number.NEGATIVE_INFINITY : modified,
+    wholeSeconds(state.modifiedAt) ?? Number.NEGATIVE_INFINITY,
     SIDE_ORDER[state.side],
   ];
 }

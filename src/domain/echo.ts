@@ -1,8 +1,7 @@
-import { DateTime } from 'luxon';
 import { type Side } from './canonical-event';
 import { type FieldKey, fieldEquals, fieldKeysOf, getField, PLAIN_FIELD_KEYS, setField } from './field-rules';
 import { normalizeFields, type Projection, type ProjectionContext, type ProjectionFields } from './projection';
-import { parseInstant, toIsoUtc } from './time-zones';
+import { endWithinStartDay } from './time-zones';
 
 /**
  * Echo comparison: a replica was edited by a person iff a fresh read differs from its base on a
@@ -38,14 +37,7 @@ function cutAtEndOfDay(fields: ProjectionFields, read: ProjectionFields | undefi
   const timing = fields.timing;
   if (!timing || timing.allDay) return fields;
   const zone = read?.timing?.timeZone ?? timing.timeZone;
-  const start = parseInstant(timing.start).setZone(zone);
-  const end = parseInstant(timing.end).setZone(zone);
-  if (!start.isValid || !end.isValid || end.toISODate() === start.toISODate()) return fields;
-  const cut = DateTime.fromObject(
-    { year: start.year, month: start.month, day: start.day, hour: 23, minute: 59 },
-    { zone }
-  );
-  return { ...fields, timing: { ...timing, end: toIsoUtc(cut) } };
+  return { ...fields, timing: { ...timing, end: endWithinStartDay(timing.start, timing.end, zone) } };
 }
 
 function isEmpty(value: unknown): boolean {

@@ -1,4 +1,4 @@
-import { pickSource, pickWinner } from './conflict';
+import { pickSource, pickWinner, wholeSeconds } from './conflict';
 import {
   agree,
   REDACTED_TITLE,
@@ -64,11 +64,6 @@ function redactionOutOfStep(target: ReplicaState, key: FieldKey, item: ItemConte
   return item.redactForAutotask !== (target.current?.title === REDACTED_TITLE);
 }
 
-const wholeSeconds = (at: string | undefined): number | undefined => {
-  const ms = at !== undefined ? Date.parse(at) : Number.NaN;
-  return Number.isNaN(ms) ? undefined : Math.floor(ms / 1000);
-};
-
 /**
  * An attendee copy joining an item that exists already (a second synced invitee first seen after
  * the organiser, who is not synced, changed the meeting) has no base, yet Exchange keeps it at the
@@ -90,13 +85,15 @@ function joinsWithNews(state: ReplicaState, key: FieldKey, item: ItemContext, ac
   return stale.length > 0 && stale.every((o) => (wholeSeconds(o.modifiedAt) ?? copyAt) <= copyAt);
 }
 
+/** A live Autotask record's change to the title or description it shows redacted: never travels (contributes()). */
 function overruledByRedaction(state: ReplicaState, key: FieldKey, item: ItemContext): boolean {
   return (
     state.side === 'autotask' &&
     item.redactForAutotask &&
     (key === 'title' || key === 'description') &&
     isLive(state) &&
-    !state.detached
+    !state.detached &&
+    changed(state, key)
   );
 }
 
@@ -150,12 +147,7 @@ export function mergeFields(
     // A person's edit of the title Autotask shows as "Appointment" never travels (contributes()):
     // when another side changed the field too, it is a conflict lost, and audited as one.
     const redacted = active.filter(
-      (s) =>
-        s.current !== undefined &&
-        carries(s.side, key, s.current) &&
-        changed(s, key) &&
-        !contributes(s, key, item) &&
-        overruledByRedaction(s, key, item)
+      (s) => s.current !== undefined && carries(s.side, key, s.current) && overruledByRedaction(s, key, item)
     );
     if (contributors.length >= 2 || (contributors.length === 1 && redacted.length > 0)) {
       const decided = pickWinner(contributors, item);

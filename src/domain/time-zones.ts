@@ -300,3 +300,15 @@ export function startOfDayInZone(date: string, zone: string): string {
 }
 
 export { type LocalParts };
+
+/**
+ * NetSuite's one-date rule for a timed event (DESIGN.md §2): an end on a later day of `zone` than
+ * the start is cut to 23:59 of the start's day. The connector writes it so; the echo check reads
+ * our own write back through it.
+ */
+export function endWithinStartDay(start: string, end: string, zone: string): string {
+  const a = parseInstant(start).setZone(zone);
+  const b = parseInstant(end).setZone(zone);
+  if (!a.isValid || !b.isValid || a.toISODate() === b.toISODate()) return end;
+  return toIsoUtc(a.set({ hour: 23, minute: 59, second: 0, millisecond: 0 }));
+}

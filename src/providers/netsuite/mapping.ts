@@ -16,7 +16,7 @@ import {
   netSuiteToRrule,
   rruleToNetSuite,
 } from '../../domain/recurrence';
-import { canonicalIanaZone, parseInstant } from '../../domain/time-zones';
+import { canonicalIanaZone, endWithinStartDay, parseInstant } from '../../domain/time-zones';
 import { type EntityDirectory } from './entity-directory';
 import { type NetSuiteCalendarEvent } from './schemas';
 import { netSuiteTimeToUtc, netSuiteZone, parseWallClock, utcToNetSuiteTime } from './wall-clock';
@@ -54,9 +54,6 @@ export interface CanonicalToNetSuiteResult {
    */
   recurrence?: ToNetSuiteResult;
 }
-
-/** The last minute of a day: where a clipped event ends (NetSuite has no end date). */
-const END_OF_DAY = '23:59';
 
 /** NetSuite calendarEvent → canonical event. */
 export function netSuiteToCanonical(record: NetSuiteCalendarEvent, ctx: NetSuiteReadContext): CanonicalEvent {
@@ -204,13 +201,14 @@ export function timingToNetSuite(
     };
   }
   const start = utcToNetSuiteTime(timing.start, zone);
-  const end = utcToNetSuiteTime(timing.end, zone);
-  const sameDay = end.date === start.date;
+  const cutEnd = endWithinStartDay(timing.start, timing.end, zone);
+  const end = utcToNetSuiteTime(cutEnd, zone);
+  const sameDay = cutEnd === timing.end;
   return {
     fields: {
       startDate: start.date,
       startTime: start.time,
-      endTime: sameDay ? end.time : END_OF_DAY,
+      endTime: end.time,
       allDayEvent: false,
       timedEvent: true,
       timezone: zone,
