@@ -54,6 +54,24 @@ describe('sync flows between Outlook, NetSuite and Autotask', () => {
     expect(appointments().filter((a) => a.title.startsWith('Pipeline review'))).toHaveLength(1);
   }, 90_000);
 
+  it('our own Autotask write is known to the tenant poller: the appointment is not read again', async () => {
+    stack.sandbox.graph.userSide.createEvent(mailbox(), {
+      subject: 'Echo check',
+      start: '2026-12-08T09:00:00',
+      end: '2026-12-08T10:00:00',
+      timeZone: 'Europe/Berlin',
+    });
+    const at = await eventually('the appointment in Autotask', () => inAutotask('Echo check'));
+    const log = stack.sandbox.autotask.requestLog;
+    const readsOfIt = () =>
+      log.entries().filter((e) => e.action === 'get' && new RegExp(`/Appointments/${at.id}$`).test(e.path)).length;
+    const polls = () => log.count({ entity: 'Appointments', action: 'query' });
+    // The feed keeps showing the appointment (its overlap window); each poll must take it for ours.
+    const [readsBefore, pollsBefore] = [readsOfIt(), polls()];
+    await eventually('three more tenant polls', () => (polls() >= pollsBefore + 3 ? true : undefined));
+    expect(readsOfIt()).toBe(readsBefore);
+  }, 90_000);
+
   it('an Outlook event past midnight is cut at 23:59 in NetSuite, and the cut never travels back', async () => {
     // NetSuite events have one date: 23:30–01:00 New York time is written as 23:30–23:59.
     const created = stack.sandbox.graph.userSide.createEvent(mailbox(), {

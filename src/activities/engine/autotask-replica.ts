@@ -72,8 +72,15 @@ export function autotaskReplica(autotask: AutotaskClient, opts: AutotaskReplicaO
     };
   };
 
-  const versionOf = async (recordId: string, owner: ReplicaOwner): Promise<WriteResult> => {
+  // The stamp read back after a write becomes our version, which the tenant poller takes for our
+  // own echo. A person's edit landing between the write and the read-back would be claimed with
+  // it and never travel, so an appointment's stamp is claimed only when what we read back is what
+  // we wrote; otherwise no version is kept and the next poll reads it against the base.
+  const versionOf = async (recordId: string, owner: ReplicaOwner, wrote?: WrittenAppointment): Promise<WriteResult> => {
     const after = await readRecord(owner, recordId);
+    // readRecord keeps the appointment it read in justRead (a to-do or a gone record: none).
+    const appointment = after ? justRead.get(parseRecordId(recordId).id) : undefined;
+    if (wrote && (!appointment || !holds(appointment, wrote))) return { recordId };
     const version = after?.modifiedAt ?? undefined;
     return { recordId, ...(version ? { version } : {}) };
   };
@@ -117,7 +124,7 @@ export function autotaskReplica(autotask: AutotaskClient, opts: AutotaskReplicaO
       }
       const fields = toAppointment(event, user, ref);
       const { id } = await findOrCreateAppointment(autotask, { ...fields, ref });
-      return versionOf(formatRecordId({ entity: 'appointment', id }), owner);
+      return versionOf(formatRecordId({ entity: 'appointment', id }), owner, fields);
     },
 
     async update(owner, action, recordId) {
@@ -138,7 +145,7 @@ export function autotaskReplica(autotask: AutotaskClient, opts: AutotaskReplicaO
       if (action.fields.description !== undefined) patch.description = described(merged.description, ref);
       if (action.fields.timing !== undefined) Object.assign(patch, instants(merged.timing, user));
       if (Object.keys(patch).length > 1) await autotask.updateAppointment(patch);
-      return versionOf(recordId, owner);
+      return versionOf(recordId, owner, { ...current, ...patch });
     },
 
     async remove(_owner, _action, recordId) {
@@ -152,6 +159,18 @@ export function autotaskReplica(autotask: AutotaskClient, opts: AutotaskReplicaO
       if (toDo) await autotask.deleteToDo(toDo.companyID, id);
     },
   };
+}
+
+type WrittenAppointment = Pick<Appointment, 'title' | 'startDateTime' | 'endDateTime'> & { description?: string };
+
+/** True when the appointment holds exactly the fields we wrote (instants compared as instants). */
+function holds(appointment: Appointment, wrote: WrittenAppointment): boolean {
+  return (
+    appointment.title === wrote.title &&
+    appointment.description === (wrote.description ?? '') &&
+    Date.parse(appointment.startDateTime) === Date.parse(wrote.startDateTime) &&
+    Date.parse(appointment.endDateTime) === Date.parse(wrote.endDateTime)
+  );
 }
 
 function userOf(owner: ReplicaOwner): AutotaskUser {
