@@ -7,6 +7,8 @@ export interface LoggedRequest {
   entity?: string;
   /** e.g. "query", "query-next", "count", "get", "create", "update", "delete", "zone", "threshold". */
   action?: string;
+  /** The record a get, update or delete addressed (its id in the path, or in the written body). */
+  recordId?: number;
   status: number;
   durationMs: number;
 }

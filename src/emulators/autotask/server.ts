@@ -82,8 +82,10 @@ export class AutotaskHandler {
     let entity: string | undefined;
     let action: string | undefined;
     let status = 200;
+    let recordId: number | undefined;
     try {
       const body = await readBody(req);
+      recordId = addressedRecord(url.pathname, body);
       const result = await this.dispatch(method, url, req, body, (e, a) => {
         entity = e;
         action = a;
@@ -101,6 +103,7 @@ export class AutotaskHandler {
       path: url.pathname + url.search,
       entity,
       action,
+      ...(recordId !== undefined ? { recordId } : {}),
       status,
       durationMs: Date.now() - started,
     });
@@ -477,4 +480,12 @@ function send(res: ServerResponse, status: number, body: unknown, headers: Recor
   const type = typeof body === 'string' ? 'text/html; charset=utf-8' : 'application/json; charset=utf-8';
   res.writeHead(status, { 'Content-Type': type, ...headers });
   res.end(text);
+}
+
+/** The id a request addressed: the path's last number, else the written body's `id`. */
+function addressedRecord(pathname: string, body: unknown): number | undefined {
+  const inPath = /\/(\d+)$/.exec(pathname)?.[1];
+  if (inPath !== undefined) return Number(inPath);
+  const id = body !== null && typeof body === 'object' ? (body as { id?: unknown }).id : undefined;
+  return typeof id === 'number' ? id : undefined;
 }

@@ -17,6 +17,8 @@ export interface RequestLogEntry {
   /** Path and query after the account prefix, as sent. */
   url: string;
   status: number;
+  /** From arrival to the answer (0 until answered). */
+  durationMs: number;
   auth: 'm2m' | 'tba' | 'none';
   headers: { prefer?: string; propertyNameValidation?: string };
   body?: unknown;
@@ -87,6 +89,7 @@ export function buildServer(deps: {
         method: req.method,
         url,
         status: 0,
+        durationMs: 0,
         auth: 'none',
         headers: {
           prefer: header(req, 'prefer'),
@@ -95,8 +98,10 @@ export function buildServer(deps: {
         body: req.body,
       };
       deps.log.push(entry);
+      const arrived = Date.now();
       const send = (answer: Reply) => {
         entry.status = answer.status;
+        entry.durationMs = Date.now() - arrived;
         void reply.status(answer.status).headers(answer.headers ?? {});
         return answer.body === undefined ? reply.send() : reply.send(answer.body);
       };
