@@ -72,6 +72,28 @@ describe('deletion scan of the tenant pollers', () => {
     expect(appointments().filter((a) => a.title === 'Scan me: stays')).toHaveLength(1);
   }, 90_000);
 
+  it('a NetSuite copy deleted before sync could read its id back is still a deletion', async () => {
+    // NetSuite's PUT by external id may answer without a Location; the id is then read back. Held
+    // here long enough for a person to delete the new copy in between.
+    stack.sandbox.netsuite.faults.inject({ method: 'GET', path: /\/calendarEvent\/eid:/, delayMs: 1_500 });
+    const made = stack.sandbox.autotask.userSide.createAppointment({
+      resourceID: stack.sandbox.info.autotask.resourceId,
+      title: 'Scan me: deleted at once',
+      startDateTime: '2026-12-17T09:00:00Z',
+      endDateTime: '2026-12-17T10:00:00Z',
+    });
+    const copy = await eventually('the copy in NetSuite', () =>
+      stack.sandbox.netsuite.listEvents().find((e) => e.title === 'Scan me: deleted at once')
+    );
+    stack.sandbox.netsuite.userSide.deleteEvent(employee(), copy.id);
+    await eventually(
+      'the appointment gone from Autotask',
+      gone(() => appointments().map((a) => a.title), 'Scan me: deleted at once')
+    );
+    await eventually('gone from Outlook', gone(outlookSubjects, 'Scan me: deleted at once'));
+    expect(appointments().some((a) => a.id === Number(made.id))).toBe(false);
+  }, 90_000);
+
   it('sync never made a provider email anyone', () => {
     expect(stack.sandbox.graph.sentMail).toEqual([]);
     expect(stack.sandbox.netsuite.sentEmails).toEqual([]);

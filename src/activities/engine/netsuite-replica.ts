@@ -92,7 +92,9 @@ export function netsuiteReplica(netsuite: NetSuiteClient, opts: NetSuiteReplicaO
       const event = projectionToEvent(action.projection, item.kind === 'series' ? 'series' : 'event');
       const entities = await directoryFor(event);
       const { fields, recurrence } = canonicalToNetSuite(event, { userTimeZone: zoneOf(owner), entities });
-      const { id } = await netsuite.upsertCalendarEventByExternalId(externalIdFor(item.itemId), fields);
+      const { id, gone } = await netsuite.upsertCalendarEventByExternalId(externalIdFor(item.itemId), fields);
+      // Deleted by a person right after our write: linked by its eid key, the next read finds it gone.
+      if (gone) return { recordId: id };
       return written(id, recurrence?.ok ? recurrence.recurrence : undefined);
     },
 

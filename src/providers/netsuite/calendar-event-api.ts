@@ -30,8 +30,14 @@ export interface CalendarEventApi {
   calendarEventExists(id: string): Promise<boolean>;
   /** PATCH: omitted fields stay; attendees, when given, replace the whole sublist. */
   updateCalendarEvent(id: string, fields: NetSuiteCalendarEventWrite): Promise<void>;
-  /** Idempotent create-or-update keyed by our external id (PUT …/eid:{externalId}). */
-  upsertCalendarEventByExternalId(externalId: string, fields: NetSuiteCalendarEventWrite): Promise<{ id: string }>;
+  /**
+   * Idempotent create-or-update keyed by our external id (PUT …/eid:{externalId}). When the record
+   * was deleted before its internal id could be read back, `id` is its `eid:` key and `gone` is set.
+   */
+  upsertCalendarEventByExternalId(
+    externalId: string,
+    fields: NetSuiteCalendarEventWrite
+  ): Promise<{ id: string; gone?: true }>;
   /** Returns false when the record was already gone (deletes are idempotent). */
   deleteCalendarEvent(id: string): Promise<boolean>;
   /** Every id of the collection, optionally filtered with a REST `q` expression. */
@@ -82,18 +88,19 @@ export function calendarEventApi(transport: NetSuiteTransport, baseUrl: string):
       return { id };
     },
 
-    getCalendarEvent: (id) => read('calendarEvent.get', internalId('calendarEvent.get', id), calendarEventRecordSchema),
-    getCalendarEventByExternalId: (externalId) =>
+    getCalendarEvent: async (id) =>
+      read('calendarEvent.get', recordKey('calendarEvent.get', id), calendarEventRecordSchema),
+    getCalendarEventByExternalId: async (externalId) =>
       read(
         'calendarEvent.getByExternalId',
         eid('calendarEvent.getByExternalId', externalId),
         calendarEventRecordSchema
       ),
-    getCalendarEventFields: (id, fields) =>
-      read('calendarEvent.getFields', internalId('calendarEvent.getFields', id), partialCalendarEventSchema, fields),
+    getCalendarEventFields: async (id, fields) =>
+      read('calendarEvent.getFields', recordKey('calendarEvent.getFields', id), partialCalendarEventSchema, fields),
     async calendarEventExists(id) {
       const operation = 'calendarEvent.exists';
-      const url = withQuery(recordUrl(internalId(operation, id)), { fields: 'id' });
+      const url = withQuery(recordUrl(recordKey(operation, id)), { fields: 'id' });
       return (await notFoundAsNull(transport.send({ operation, method: 'GET', url }))) !== null;
     },
 
@@ -102,7 +109,7 @@ export function calendarEventApi(transport: NetSuiteTransport, baseUrl: string):
       await transport.send({
         operation,
         method: 'PATCH',
-        url: withQuery(recordUrl(internalId(operation, id)), attendeeReplace(fields)),
+        url: withQuery(recordUrl(recordKey(operation, id)), attendeeReplace(fields)),
         headers: WRITE_HEADERS,
         data: fields,
       });
@@ -121,7 +128,11 @@ export function calendarEventApi(transport: NetSuiteTransport, baseUrl: string):
       // Whether PUT returns a Location, and with which key, is not documented: read it back if need be.
       const fromLocation = idFromLocation(response.headers['location']);
       if (fromLocation && !fromLocation.startsWith('eid:')) return { id: fromLocation };
-      return { id: await idByExternalId(operation, externalId) };
+      const id = await notFoundAsNull(idByExternalId(operation, externalId));
+      // Written, then deleted by a person before its id could be read: the record is known by its
+      // external id instead, so that the next read finds it gone and the deletion travels.
+      if (id === null) return { id: eid(operation, externalId), gone: true };
+      return { id };
     },
 
     async deleteCalendarEvent(id) {
@@ -130,7 +141,7 @@ export function calendarEventApi(transport: NetSuiteTransport, baseUrl: string):
         transport.send({
           operation,
           method: 'DELETE',
-          url: recordUrl(internalId(operation, id)),
+          url: recordUrl(recordKey(operation, id)),
           headers: WRITE_HEADERS,
         })
       );
@@ -191,7 +202,9 @@ function eid(operation: string, externalId: string): string {
   return `eid:${externalId}`;
 }
 
-function internalId(operation: string, id: string): string {
+/** A record key: an internal id, or `eid:<external id>` (NetSuite REST takes either in the path). */
+function recordKey(operation: string, id: string): string {
+  if (id.startsWith('eid:')) return eid(operation, id.slice(4));
   if (!/^-?\d+$/.test(id)) {
     throw new ProviderError({
       provider: 'netsuite',

@@ -35,6 +35,29 @@ describe.each(['m2m', 'tba'] as const)('calendarEvent REST operations over %s', 
     });
   });
 
+  it('upserts a record a person deletes before its id is read back: known by its eid key, and gone', async () => {
+    const person = h.emulator.addEmployee({ name: `Del ${scheme}`, email: `del.${scheme}@example.com` });
+    // The PUT answers without a Location (the emulator's default), so the id is read back: held here.
+    h.emulator.faults.inject({ method: 'GET', path: /\/calendarEvent\/eid:ext-/, delayMs: 400 });
+    const pending = client().upsertCalendarEventByExternalId(`ext-${scheme}-gone`, {
+      title: 'Short-lived',
+      startDate: '2026-03-13',
+      startTime: '09:00',
+      endTime: '10:00',
+    });
+    const until = Date.now() + 5_000;
+    let made = h.emulator.listEvents().find((e) => e.externalId === `ext-${scheme}-gone`);
+    while (!made && Date.now() < until) {
+      await new Promise((r) => setTimeout(r, 10));
+      made = h.emulator.listEvents().find((e) => e.externalId === `ext-${scheme}-gone`);
+    }
+    h.emulator.userSide.deleteEvent(person.id, made!.id);
+    await expect(pending).resolves.toEqual({ id: `eid:ext-${scheme}-gone`, gone: true });
+    await expect(client().getCalendarEvent(`eid:ext-${scheme}-gone`)).resolves.toBeNull();
+    await expect(client().calendarEventExists(`eid:ext-${scheme}-gone`)).resolves.toBe(false);
+    await expect(client().getCalendarEvent('eid:not valid')).rejects.toMatchObject({ code: 'INVALID_EXTERNAL_ID' });
+  });
+
   it('reads a record by internal id and by external id, with attendee lines expanded', async () => {
     const person = h.emulator.addEmployee({
       name: `Ann ${scheme}`,
