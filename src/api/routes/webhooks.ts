@@ -11,6 +11,7 @@ import type { ChangedHint, LifecycleHint } from '../../workflows/user-sync/types
 import { userSyncWorkflowId } from '../../workflows/user-sync/workflow-id';
 import type { ApiContext } from '../context';
 import { type Problem, sendProblem } from '../problem';
+import { SignalRedelivery } from '../signal-redelivery';
 import { opaqueId } from '../schemas';
 import { webhookPaths } from '../webhook-urls';
 
@@ -77,19 +78,25 @@ const zodErrors = (error: z.ZodError): NonNullable<Problem['errors']> =>
     .slice(0, 20)
     .map((issue) => ({ field: ['body', ...issue.path.map(String)].join('.'), reason: issue.message }));
 
-/** Sends a signal to a user's running sync; a user without one is not started. */
+/**
+ * Sends a signal to a user's running sync; a user without one is not started. A signal that
+ * failed otherwise (Temporal unreachable) is tried again in the background: no provider resends.
+ */
 async function signalUser(
   temporal: Client,
   workflowId: string,
   send: (handle: ReturnType<Client['workflow']['getHandle']>) => Promise<void>,
-  log: FastifyBaseLogger
+  log: FastifyBaseLogger,
+  redelivery: SignalRedelivery
 ): Promise<WebhookOutcome> {
+  const attempt = () => send(temporal.workflow.getHandle(workflowId));
   try {
-    await send(temporal.workflow.getHandle(workflowId));
+    await attempt();
     return 'signalled';
   } catch (err) {
     if (err instanceof WorkflowNotFoundError) return 'not-syncing';
-    log.warn({ workflowId, err: (err as Error).message }, 'signal failed');
+    log.warn({ workflowId, err: (err as Error).message }, 'signal failed; trying again in the background');
+    redelivery.schedule(workflowId, attempt);
     return 'error';
   }
 }
@@ -99,6 +106,8 @@ export const webhookRoutes =
   async (app) => {
     const temporal = ctx.deps.temporal;
     const budgetMs = ctx.deps.webhookSignalBudgetMs ?? 2_000;
+    const redelivery = new SignalRedelivery(app.log);
+    app.addHook('onClose', async () => redelivery.close());
 
     // Bodies arrive raw: NetSuite's signature is over the exact bytes, and a body that is not JSON
     // must be answered (and counted) here rather than by the framework.
@@ -236,7 +245,8 @@ export const webhookRoutes =
               temporal,
               workflowId,
               (handle) => handle.signal(changedSignal, hint),
-              request.log
+              request.log,
+              redelivery
             );
             tally.add(outcome);
             request.log.info({ workflowId, outcome }, 'graph notification');
@@ -295,7 +305,8 @@ export const webhookRoutes =
               temporal,
               workflowId,
               (handle) => handle.signal(lifecycleSignal, hint),
-              request.log
+              request.log,
+              redelivery
             );
             tally.add(outcome);
             request.log.info({ workflowId, lifecycleEvent: event, outcome }, 'graph lifecycle notification');
@@ -394,7 +405,8 @@ export const webhookRoutes =
               temporal,
               workflowId,
               (handle) => handle.signal(changedSignal, hint),
-              request.log
+              request.log,
+              redelivery
             );
             tally.add(outcome);
             request.log.info({ workflowId, outcome }, 'netsuite push');
