@@ -88,7 +88,12 @@ export function outlookReplica(
         // A deliberate re-create (restore) has its own key, hence its own transactionId.
         { revision: revisionOf(action.idempotencyKey) }
       );
-      return { recordId: created.id, ...(created.changeKey ? { version: created.changeKey } : {}) };
+      // A replayed create (an earlier attempt made the event, then failed before its link was
+      // saved) answers the event as it is now: a person may have edited it in between. Its
+      // changeKey would then claim their edit as our echo, so it is kept only while the event
+      // still holds what we wrote; otherwise the next pull reads it against the base.
+      const ours = holdsWrite(mapped(created, owner), event);
+      return { recordId: created.id, ...(created.changeKey && ours ? { version: created.changeKey } : {}) };
     },
 
     async update(owner, action, recordId) {
@@ -196,4 +201,16 @@ function rsvpOf(response: ResponseStatus): Rsvp | undefined {
 /** A stable number per idempotency key: Graph's transactionId derives from item id and revision. */
 function revisionOf(idempotencyKey: string): number {
   return Number.parseInt(createHash('sha256').update(idempotencyKey).digest('hex').slice(0, 12), 16);
+}
+
+/** The event as Graph answered still has the title, times and privacy of the event we wrote. */
+function holdsWrite(answered: CanonicalEvent, wrote: CanonicalEvent): boolean {
+  const span = (t: CanonicalEvent['timing']) =>
+    t.allDay ? `${t.startDate}/${t.endDate}` : `${Date.parse(t.start)}/${Date.parse(t.end)}`;
+  return (
+    answered.title === wrote.title &&
+    answered.visibility === wrote.visibility &&
+    answered.timing.allDay === wrote.timing.allDay &&
+    span(answered.timing) === span(wrote.timing)
+  );
 }

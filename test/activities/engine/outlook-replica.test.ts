@@ -135,6 +135,24 @@ describe('outlookReplica over the Graph emulator', () => {
     expect(h.emu.userSide.listEvents(h.alice).filter((e) => e.subject === 'Only once')).toHaveLength(1);
   });
 
+  it('a replayed create claims the event’s changeKey only while it still holds what we wrote', async () => {
+    const action = createAction('outlook', 'item-replayed', {
+      title: 'Replayed create',
+      timing: { allDay: false, start: '2026-03-14T08:00:00.000Z', end: '2026-03-14T09:00:00.000Z', timeZone: 'UTC' },
+    });
+    const first = await io.create(alice, action, { itemId: 'item-replayed', kind: 'event' });
+    // The activity failed after the create (its link not saved) and is retried: nothing changed.
+    const untouched = await io.create(alice, action, { itemId: 'item-replayed', kind: 'event' });
+    expect(untouched).toEqual(first);
+    expect(first.version).toBeDefined();
+    // Between two attempts, the person retitles the new event: the retry must not claim that edit.
+    h.emu.userSide.updateEvent(h.alice, first.recordId, { subject: 'Retitled by the person' });
+    const edited = await io.create(alice, action, { itemId: 'item-replayed', kind: 'event' });
+    expect(edited.recordId).toBe(first.recordId);
+    expect(edited.version).toBeUndefined();
+    expect(h.emu.userSide.listEvents(h.alice).filter((e) => e.subject === 'Retitled by the person')).toHaveLength(1);
+  });
+
   it('updates only the given fields and reads back the newBase', async () => {
     const action = createAction(
       'outlook',
