@@ -44,6 +44,32 @@ export class AuditLog {
     );
   }
 
+  /**
+   * Records the entry unless one with the same `key` (kept in `detail.key`) exists for its link:
+   * an entry written before the work it describes, which a retry of that work writes again.
+   * Writers of one item are serialised (one writer per item), so the check needs no lock.
+   */
+  async recordOnce(entry: AuditEntry & { linkId: string }, key: string): Promise<void> {
+    await this.pool.query(
+      `INSERT INTO audit (tenant_id, user_id, link_id, action, source_side, target_side, fields, reason, detail, workflow_id)
+       SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, $10
+        WHERE NOT EXISTS (SELECT 1 FROM audit WHERE link_id = $3 AND detail->>'key' = $11)`,
+      [
+        entry.tenantId,
+        entry.userId ?? null,
+        entry.linkId,
+        entry.action,
+        entry.sourceSide ?? null,
+        entry.targetSide ?? null,
+        entry.fields ?? [],
+        entry.reason ?? '',
+        { ...entry.detail, key },
+        entry.workflowId ?? null,
+        key,
+      ]
+    );
+  }
+
   async forUser(userId: string, limit = 100): Promise<AuditRecord[]> {
     const { rows } = await this.pool.query<AuditRow>(
       'SELECT * FROM audit WHERE user_id = $1 ORDER BY at DESC, id DESC LIMIT $2',

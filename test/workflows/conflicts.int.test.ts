@@ -173,6 +173,55 @@ describe('conflicts: concurrent edits and deletes across sides', () => {
     expect(stack.sandbox.graph.sentMail).toEqual([]);
   }, 180_000);
 
+  it('a conflict is audited even when saving its link fails after the writes (PostgreSQL going away)', async () => {
+    const { start, end } = slot();
+    const created = stack.sandbox.graph.userSide.createEvent(mailbox(), {
+      subject: 'Board prep',
+      start: wallClock(start),
+      end: wallClock(end),
+      timeZone: 'UTC',
+    });
+    const ns = await eventually('the event in NetSuite', () => one(inNetSuite('Board prep')));
+    await eventually('the appointment in Autotask', () => one(inAutotask('Board prep')));
+    const itemId = await itemOf(`outlook:${userId()}`, created.id);
+    await linkedEverywhere(itemId);
+
+    // The next save of this item fails once, after the plan's writes reached the providers (a
+    // sequence, as nextval is not rolled back with the failing transaction). The retry then
+    // finds the sides agreeing: only an audit written before the writes still tells the conflict.
+    const seq = `fail_save_${itemId.replace(/[^a-zA-Z0-9]/g, '_').toLowerCase()}`;
+    await stack.db.pool.query(`CREATE SEQUENCE ${seq}`);
+    await stack.db.pool.query(`
+      CREATE FUNCTION ${seq}() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN
+        IF NEW.item_id = '${itemId}' AND nextval('${seq}') = 1 THEN
+          RAISE EXCEPTION 'injected: the link save fails once';
+        END IF;
+        RETURN NEW;
+      END $$`);
+    await stack.db.pool.query(`CREATE TRIGGER ${seq} BEFORE UPDATE ON items FOR EACH ROW EXECUTE FUNCTION ${seq}()`);
+    try {
+      await whileSyncIsDown(async () => {
+        stack.sandbox.graph.userSide.updateEvent(mailbox(), created.id, { subject: 'Board prep (Outlook)' });
+        await new Promise((resolve) => setTimeout(resolve, 1_100));
+        stack.sandbox.netsuite.userSide.editEvent(employee(), ns.id, { title: 'Board prep (NetSuite)' });
+      });
+      await eventually('the NetSuite title in Outlook', () => one(inOutlook('Board prep (NetSuite)')), 60_000);
+      await eventually('the NetSuite title in Autotask', () => one(inAutotask('Board prep (NetSuite)')), 60_000);
+      await moreRounds(2);
+      const { rows } = await stack.db.pool.query<{ n: string }>(`SELECT last_value AS n FROM ${seq}`);
+      expect(Number(rows[0]?.n)).toBeGreaterThan(1); // the failure happened, and a later save went through
+    } finally {
+      await stack.db.pool.query(`DROP TRIGGER ${seq} ON items`);
+      await stack.db.pool.query(`DROP FUNCTION ${seq}()`);
+      await stack.db.pool.query(`DROP SEQUENCE ${seq}`);
+    }
+    const conflicts = await audit(itemId, 'conflict');
+    expect(conflicts).toHaveLength(1);
+    expect(conflicts[0]?.fields).toEqual(['title']);
+    expect(conflicts[0]?.reason).toBe(`later-modification: netsuite kept over outlook:${userId()}`);
+  }, 180_000);
+
   it('different fields edited in Outlook and NetSuite both survive, without a conflict', async () => {
     const { start, end } = slot();
     const created = stack.sandbox.graph.userSide.createEvent(mailbox(), {

@@ -226,9 +226,34 @@ function settle(planned: Plan, written: Map<string, { recordId: string; version?
   return { ...planned.link, replicas };
 }
 
+/**
+ * The plan's conflicts, recorded before its writes: once the writes have made the sides agree, a
+ * retry (the link's save failed, e.g. PostgreSQL restarting) plans no conflict, so one audited
+ * only afterwards would be lost. Keyed by the stored item's version, so retries record it once.
+ */
+async function auditConflicts(ctx: TenantSyncContext, ref: RecordRef, stored: StoredItem, plan: Plan) {
+  for (const action of plan.actions) {
+    if (action.type !== 'conflict-resolved') continue;
+    await ctx.audit.recordOnce(
+      {
+        tenantId: ctx.tenantId,
+        userId: ref.userId,
+        linkId: stored.link.itemId,
+        workflowId: ctx.workflowId,
+        sourceSide: ref.side,
+        action: 'conflict',
+        fields: [action.field],
+        reason: `${action.rule}: ${action.winner} kept over ${action.losers.join(', ')}`,
+      },
+      `conflict:${stored.version}:${action.field}:${action.winner}`
+    );
+  }
+}
+
+/** The plan's other actions, recorded once its writes went through and its link was saved. */
 async function auditPlan(ctx: TenantSyncContext, ref: RecordRef, link: Link, actions: readonly PlanAction[]) {
   for (const action of actions) {
-    if (action.type === 'skip') continue;
+    if (action.type === 'skip' || action.type === 'conflict-resolved') continue;
     const base = {
       tenantId: ctx.tenantId,
       userId: ref.userId,
@@ -236,14 +261,7 @@ async function auditPlan(ctx: TenantSyncContext, ref: RecordRef, link: Link, act
       workflowId: ctx.workflowId,
       sourceSide: ref.side,
     };
-    if (action.type === 'conflict-resolved') {
-      await ctx.audit.record({
-        ...base,
-        action: 'conflict',
-        fields: [action.field],
-        reason: `${action.rule}: ${action.winner} kept over ${action.losers.join(', ')}`,
-      });
-    } else if (action.type === 'needs-attention') {
+    if (action.type === 'needs-attention') {
       await ctx.audit.record({ ...base, action: 'guard', reason: action.detail });
     } else {
       await ctx.audit.record({
@@ -268,6 +286,7 @@ async function syncItem(ctx: TenantSyncContext, first: Planned, outcome: BatchOu
   let current: Planned | undefined = first;
   for (let attempt = 0; current; attempt++) {
     const writes = current.plan.actions.filter(isWrite);
+    await auditConflicts(ctx, current.ref, current.stored, current.plan);
     const { written, failure } = await executeWrites(ctx, current, writes);
     if (failure) {
       const partial = partlyWritten(current, written);
