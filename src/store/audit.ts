@@ -27,20 +27,8 @@ export class AuditLog {
 
   async record(entry: AuditEntry): Promise<void> {
     await this.pool.query(
-      `INSERT INTO audit (tenant_id, user_id, link_id, action, source_side, target_side, fields, reason, detail, workflow_id)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
-      [
-        entry.tenantId,
-        entry.userId ?? null,
-        entry.linkId ?? null,
-        entry.action,
-        entry.sourceSide ?? null,
-        entry.targetSide ?? null,
-        entry.fields ?? [],
-        entry.reason ?? '',
-        entry.detail ?? {},
-        entry.workflowId ?? null,
-      ]
+      `INSERT INTO audit (${COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
+      values(entry)
     );
   }
 
@@ -51,22 +39,9 @@ export class AuditLog {
    */
   async recordOnce(entry: AuditEntry & { linkId: string }, key: string): Promise<void> {
     await this.pool.query(
-      `INSERT INTO audit (tenant_id, user_id, link_id, action, source_side, target_side, fields, reason, detail, workflow_id)
-       SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, $10
+      `INSERT INTO audit (${COLUMNS}) SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, $10
         WHERE NOT EXISTS (SELECT 1 FROM audit WHERE link_id = $3 AND detail->>'key' = $11)`,
-      [
-        entry.tenantId,
-        entry.userId ?? null,
-        entry.linkId,
-        entry.action,
-        entry.sourceSide ?? null,
-        entry.targetSide ?? null,
-        entry.fields ?? [],
-        entry.reason ?? '',
-        { ...entry.detail, key },
-        entry.workflowId ?? null,
-        key,
-      ]
+      [...values({ ...entry, detail: { ...entry.detail, key } }), key]
     );
   }
 
@@ -126,4 +101,21 @@ function toRecord(r: AuditRow): AuditRecord {
     detail: r.detail,
     workflowId: r.workflow_id ?? undefined,
   };
+}
+
+const COLUMNS = 'tenant_id, user_id, link_id, action, source_side, target_side, fields, reason, detail, workflow_id';
+
+function values(entry: AuditEntry): unknown[] {
+  return [
+    entry.tenantId,
+    entry.userId ?? null,
+    entry.linkId ?? null,
+    entry.action,
+    entry.sourceSide ?? null,
+    entry.targetSide ?? null,
+    entry.fields ?? [],
+    entry.reason ?? '',
+    entry.detail ?? {},
+    entry.workflowId ?? null,
+  ];
 }
