@@ -113,18 +113,9 @@ export function expectReplicas(
         const at = states.get(replicaKey('autotask', u.userId));
         return at !== undefined && isLive(at) && mayFlow('autotask', 'netsuite', policy);
       });
-    // An invitation whose every NetSuite attendee is a synced user who declined or left keeps no
-    // NetSuite event: it goes, as it would never have been made had the decline come before sync
-    // first saw it. Anyone else on it (a colleague whose sync has not started) keeps it.
     const ns = states.get(nsKey);
-    const out = (user: SyncedUser | undefined): boolean =>
-      user !== undefined && (leftUsers.has(user.userId) || declined(outlookFor(user.userId), policy));
-    const nsAttendees = (ns?.current?.attendees ?? []).map((a) => userByEmail(policy, a.email));
-    const allOut = item.originSide === 'outlook' && nsAttendees.length > 0 && nsAttendees.every(out);
     if (ns && isLive(ns) && !frozen.has(nsKey)) {
-      if (!wanted && allOut)
-        remove.set(nsKey, nsAttendees.every((u) => u && leftUsers.has(u.userId)) ? 'left-meeting' : 'declined');
-      else if (!wanted && policy.selection.netsuite.mode === 'category') detach.add(nsKey);
+      if (!wanted && policy.selection.netsuite.mode === 'category') detach.add(nsKey);
       else if (wanted && ns.detached) reattach.add(nsKey);
     } else if (wanted && !exists(nsKey)) create.add(nsKey);
   }

@@ -234,38 +234,6 @@ describe('meetings across mailboxes', () => {
     expect(world.records.has('autotask:u1')).toBe(true);
   });
 
-  /** Bob's copy of an outside organiser's invitation, synced to NetSuite and his Autotask. */
-  function invitation() {
-    const policy = policyOf();
-    const world = new World();
-    const invite = eventInput({
-      iCalUid: 'uid-outside',
-      organizer: { email: 'olivia@fabrikam.example' },
-      attendees: [{ email: 'bob@example.com', response: 'accepted' }],
-    });
-    world.put('outlook:u2', projectFor('outlook:u2', invite, policy));
-    const sync = new Sync(world, policy, 'outlook:u2');
-    sync.settle();
-    expect(world.records.has('netsuite')).toBe(true);
-    expect(world.records.has('autotask:u2')).toBe(true);
-    return { world, sync };
-  }
-
-  it('an invitation its only synced attendee declines leaves NetSuite and Autotask, as if declined before sync', () => {
-    const { world, sync } = invitation();
-    world.edit('outlook:u2', { responses: { 'bob@example.com': 'declined' } });
-    expect(describePlan(writes(sync.round()))).toEqual(['delete autotask:u2 declined', 'delete netsuite declined']);
-    expect(world.records.has('netsuite')).toBe(false);
-    expect(describePlan(writes(sync.round()))).toEqual([]);
-  });
-
-  it('an invitation its only synced attendee removes from Outlook leaves NetSuite too', () => {
-    const { world, sync } = invitation();
-    world.remove('outlook:u2');
-    expect(describePlan(writes(sync.round()))).toContain('delete netsuite left-meeting');
-    expect(world.records.has('netsuite')).toBe(false);
-  });
-
   it('a response changed in NetSuite is sent back as an RSVP on the user’s Outlook copy', () => {
     const { world, sync } = twoCopies();
     sync.settle();
