@@ -31,6 +31,23 @@ export class ItemStore {
     return row && { link: parseLink(row.link), version: Number(row.version) };
   }
 
+  /**
+   * The single item (not an occurrence) whose id hashes to `hash`: the first 16 characters of the
+   * base64url SHA-256 of the item id, as the Autotask marker carries it (providers/autotask
+   * marker.ts). A scan of the tenant's items, for the rare record that carries our marker but is
+   * in no link (its write went through, the link's save did not).
+   */
+  async findByIdHash(tenantId: string, hash: string): Promise<string | undefined> {
+    const { rows } = await this.pool.query<{ item_id: string }>(
+      `SELECT item_id FROM items
+        WHERE tenant_id = $1 AND kind <> 'occurrence' AND NOT gone
+          AND substr(translate(encode(sha256(convert_to(item_id, 'UTF8')), 'base64'), '+/', '-_'), 1, 16) = $2
+        LIMIT 1`,
+      [tenantId, hash]
+    );
+    return rows[0]?.item_id;
+  }
+
   async findByRecord(tenantId: string, replica: string, recordId: string): Promise<StoredItem | undefined> {
     const { rows } = await this.pool.query<{ item_id: string }>(
       'SELECT item_id FROM item_records WHERE tenant_id = $1 AND replica = $2 AND record_id = $3',

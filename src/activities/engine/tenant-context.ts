@@ -113,7 +113,17 @@ export async function loadTenantSyncContext(deps: {
           }),
         }
       : {}),
-    ...(autotask ? { autotask: autotaskReplica(autotask) } : {}),
+    ...(autotask
+      ? {
+          autotask: autotaskReplica(autotask, {
+            // Our marker on a record no link holds yet names its item: adopted, never copied again.
+            resolveItemId: (ref) => {
+              const hash = /^e=([A-Za-z0-9_-]{16})$/.exec(ref)?.[1];
+              return hash ? deps.items.findByIdHash(deps.tenant.id, hash) : undefined;
+            },
+          }),
+        }
+      : {}),
   };
   return {
     tenantId: deps.tenant.id,
