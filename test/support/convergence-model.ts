@@ -194,6 +194,12 @@ interface ModelItem {
    */
   lastTitleEdit?: { at: number; side: SideName; title: string };
   lastEndEdit?: { at: number; side: SideName; end: number };
+  /**
+   * The last edit of any field, by side. The engine compares whole records' modification stamps,
+   * so a title or end edit within a second of another side's edit of another field (marking it
+   * private) may lose to that side's value too.
+   */
+  lastEdit?: { at: number; side: SideName };
   /** Sides a person edited since the sides last agreed, and the titles the item had meanwhile. */
   editedSince?: { sides: Set<SideName>; titles: Set<string>; ends: Set<number> };
   /**
@@ -285,6 +291,7 @@ export class ConvergenceRun {
     since.sides.add(side);
     for (const t of titles) since.titles.add(t);
     item.editedSince = since;
+    item.lastEdit = { at: Date.now(), side };
   }
 
   private live(targetIndex: number, predicate: (i: ModelItem) => boolean = () => true): ModelItem | undefined {
@@ -499,13 +506,20 @@ export class ConvergenceRun {
         const id = await this.find(item, s);
         if (!id) return;
         const title = this.newTitle(item.tag);
+        const [prior, otherEdit] = [item.title, item.lastEdit];
         this.edited(item, s, title);
         item.title = title;
         const racing = s === 'autotask' ? undefined : item.unsettledInAutotask?.title;
         const at = Date.now();
         const sameSecond = withinASecond(item.lastTitleEdit, s, at);
-        // Within a second of the previous edit, whatever that one raced still may win too.
-        const previous = sameSecond ? (item.candidates ?? [sameSecond.title]) : [];
+        const nearOther = withinASecond(otherEdit, s, at);
+        // Within a second of the previous edit, whatever that one raced still may win too; so may
+        // the title a side edited (in any field) within that second holds.
+        const previous = sameSecond
+          ? (item.candidates ?? [sameSecond.title])
+          : nearOther
+            ? (item.candidates ?? [prior])
+            : [];
         const rivals = [racing, ...previous].filter((t): t is string => t !== undefined && t !== item.title);
         item.candidates = rivals.length ? [...new Set([...rivals, item.title])] : undefined;
         if (s === 'autotask') item.unsettledInAutotask = { ...item.unsettledInAutotask, title: item.title };
@@ -519,13 +533,19 @@ export class ConvergenceRun {
         if (!item) return;
         const id = await this.find(item, cmd.side);
         if (!id) return;
+        const [prior, otherEdit] = [item.end, item.lastEdit];
         this.edited(item, cmd.side);
         item.end = item.start + cmd.minutes * 60_000;
         item.editedSince?.ends.add(item.end);
         const racing = cmd.side === 'autotask' ? undefined : item.unsettledInAutotask?.end;
         const at = Date.now();
         const sameSecond = withinASecond(item.lastEndEdit, cmd.side, at);
-        const previous = sameSecond ? (item.endCandidates ?? [sameSecond.end]) : [];
+        const nearOther = withinASecond(otherEdit, cmd.side, at);
+        const previous = sameSecond
+          ? (item.endCandidates ?? [sameSecond.end])
+          : nearOther
+            ? (item.endCandidates ?? [prior])
+            : [];
         const rivals = [racing, ...previous].filter((e): e is number => e !== undefined && e !== item.end);
         item.endCandidates = rivals.length ? [...new Set([...rivals, item.end])] : undefined;
         if (cmd.side === 'autotask') item.unsettledInAutotask = { ...item.unsettledInAutotask, end: item.end };
