@@ -1,13 +1,11 @@
 import { DateTime } from 'luxon';
-import { createActivityContext } from '../../src/activities/context';
-import { loadTenantSyncContext } from '../../src/activities/engine/tenant-context';
 import { type Observation, parseReplicaKey } from '../../src/domain/link';
 import { plan } from '../../src/domain/plan';
 import { isWrite } from '../../src/domain/plan-action';
-import { ItemStore } from '../../src/store/items';
 import { statusQuery } from '../../src/workflows/user-sync/messages';
 import { eventually } from '../support/eventually';
 import { type SyncStack, startSyncStack } from '../support/sync-stack';
+import { tenantSyncContext } from '../support/tenant-sync-context';
 
 /**
  * Concurrent edits and deletes across Outlook, NetSuite and Autotask, end to end (DESIGN.md §4.2,
@@ -110,17 +108,8 @@ describe('conflicts: concurrent edits and deletes across sides', () => {
    * here as a change (an echo gap).
    */
   async function planWithFreshReads(itemId: string) {
-    const activities = createActivityContext({ pool: stack.db.pool, box: stack.box });
-    const { tenant } = await activities.loadUser({ tenantId: stack.sandbox.tenantId, userId: userId() });
-    const ctx = await loadTenantSyncContext({
-      pool: stack.db.pool,
-      tenant,
-      connectors: await activities.connectors.forTenant(tenant.id),
-      items: new ItemStore(stack.db.pool),
-      audit: activities.audit,
-      forUserId: userId(),
-    });
-    const stored = await ctx.items.get(tenant.id, itemId);
+    const ctx = await tenantSyncContext(stack, userId());
+    const stored = await ctx.items.get(ctx.tenantId, itemId);
     if (!stored) throw new Error(`no item ${itemId}`);
     const observations: Record<string, Observation> = {};
     for (const [key, replica] of Object.entries(stored.link.replicas)) {

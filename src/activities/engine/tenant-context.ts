@@ -1,6 +1,7 @@
 import type { Pool } from 'pg';
 import type { Side } from '../../domain/canonical-event';
 import { type Direction, parseSyncPolicy, type SyncPolicy } from '../../domain/policy';
+import { parseRef } from '../../providers/autotask';
 import type { AuditLog } from '../../store/audit';
 import type { ItemStore } from '../../store/items';
 import { effectivePolicy, type TenantPolicy } from '../../store/policy';
@@ -118,8 +119,8 @@ export async function loadTenantSyncContext(deps: {
           autotask: autotaskReplica(autotask, {
             // Our marker on a record no link holds yet names its item: adopted, never copied again.
             resolveItemId: (ref) => {
-              const hash = /^e=([A-Za-z0-9_-]{16})$/.exec(ref)?.[1];
-              return hash ? deps.items.findByIdHash(deps.tenant.id, hash) : undefined;
+              const parsed = parseRef(ref);
+              return parsed?.kind === 'item' ? deps.items.findByIdHash(deps.tenant.id, parsed.itemKey) : undefined;
             },
           }),
         }

@@ -1,11 +1,10 @@
 import { MockActivityEnvironment } from '@temporalio/testing';
-import { createActivityContext } from '../../../src/activities/context';
-import { loadTenantSyncContext } from '../../../src/activities/engine/tenant-context';
 import { syncRecords } from '../../../src/activities/engine/sync-records';
 import { newLink, replicaKey } from '../../../src/domain/link';
 import { itemRef, withMarker } from '../../../src/providers/autotask';
 import { ItemStore } from '../../../src/store/items';
 import { type SyncStack, startSyncStack } from '../../support/sync-stack';
+import { tenantSyncContext } from '../../support/tenant-sync-context';
 
 /**
  * An Autotask write that went through while its link's save did not (PostgreSQL going away) leaves
@@ -43,16 +42,7 @@ describe('an Autotask appointment with our marker that no link holds', () => {
     const recordId = `appointment:${String(appointment.id)}`;
 
     // The tenant poller's hint for the appointment, run as an activity (it heartbeats).
-    const activities = createActivityContext({ pool: stack.db.pool, box: stack.box });
-    const { tenant } = await activities.loadUser({ tenantId, userId });
-    const ctx = await loadTenantSyncContext({
-      pool: stack.db.pool,
-      tenant,
-      connectors: await activities.connectors.forTenant(tenant.id),
-      items,
-      audit: activities.audit,
-      forUserId: userId,
-    });
+    const ctx = await tenantSyncContext(stack, userId);
     await new MockActivityEnvironment().run(() =>
       syncRecords(ctx, [{ side: 'autotask', recordId, userId }], { guardUserId: userId })
     );
