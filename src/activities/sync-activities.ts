@@ -7,7 +7,7 @@ import {
   initialCursor,
   loadServiceCallDetails,
 } from '../providers/autotask';
-import type { ChangeSet } from '../providers/graph';
+import type { ChangeSet, IdentifiedEvent } from '../providers/graph';
 import { initialModifiedCursor, type ModifiedCursor } from '../providers/netsuite/change-detection';
 import { ItemStore } from '../store/items';
 import { effectivePolicy } from '../store/policy';
@@ -15,7 +15,8 @@ import type { ActivityContext, UserRef } from './context';
 import { loadTenantSyncContext } from './engine/tenant-context';
 import type { OutlookPrefetched } from './engine/outlook-replica';
 import { removedSeriesMasters } from './engine/series-activities';
-import { type BatchOutcome, type RecordRef, syncRecords } from './engine/sync-records';
+import { readNotifiedEarly } from './engine/early-reads';
+import { type BatchOutcome, projectionContext, type RecordRef, syncRecords } from './engine/sync-records';
 
 /** What one pull did; ids and counts only, never event contents (it lands in workflow history). */
 export interface PullResult extends BatchOutcome {
@@ -50,6 +51,8 @@ export interface HintedInput extends UserRef {
   workflowId?: string;
   source: Side;
   recordIds: string[];
+  /** Of those, the ones a push named (a person's edit, never our own write): read early (early-reads.ts). */
+  changedIds?: string[];
   confirmDeletes?: boolean;
 }
 
@@ -131,7 +134,12 @@ async function tenantContext(
  */
 export async function pullOutlook(ctx: ActivityContext, input: PullInput): Promise<PullResult> {
   const { user, tenant } = await ctx.loadUser(input);
-  if (input.unlessEchoes?.length && !input.full && (await onlyEchoes(ctx, tenant.id, user.id, input.unlessEchoes))) {
+  const outlookKey = replicaKey('outlook', user.id);
+  const notified =
+    input.unlessEchoes?.length && !input.full
+      ? await notifiedChanges(ctx, tenant.id, outlookKey, input.unlessEchoes)
+      : [];
+  if (input.unlessEchoes?.length && !input.full && notified.length === 0) {
     // Nothing but our own writes coming back: the stored versions already say so, no Graph call.
     return { ...emptyOutcome(), skipped: input.unlessEchoes.length, source: 'outlook', at: ctx.now().toISOString() };
   }
@@ -146,8 +154,21 @@ export async function pullOutlook(ctx: ActivityContext, input: PullInput): Promi
     end: new Date(now + futureDays * DAY_MS).toISOString(),
   };
 
-  const deltaLink = input.full ? undefined : await ctx.cursors.get(tenant.id, user.id, OUTLOOK_DELTA);
-  const changes = await graph.listChanges(user.mailbox, window, deltaLink);
+  // Filled from the delta below: a linked single is read from there instead of by a GET.
+  const prefetchedEvents = new Map<string, IdentifiedEvent['event']>();
+  const prefetched = { mailbox: user.mailbox, events: prefetchedEvents };
+  // A notification of a person's edit: the sync context is needed anyway, and the edited items'
+  // other replicas are read beside the delta call (early-reads.ts).
+  const startEarly = async () => {
+    const sync = await tenantContext(ctx, input, input.workflowId, prefetched);
+    const started = await readNotifiedEarly(sync, outlookKey, notified, user.id, (o) => projectionContext(sync, o));
+    return { sync, started };
+  };
+  const readDelta = async () => {
+    const deltaLink = input.full ? undefined : await ctx.cursors.get(tenant.id, user.id, OUTLOOK_DELTA);
+    return graph.listChanges(user.mailbox, window, deltaLink);
+  };
+  const [early, changes] = await Promise.all([notified.length > 0 ? startEarly() : undefined, readDelta()]);
   // Removed series masters are the series engine's (it confirms the delete with a GET).
   const removedSeries = await removedSeriesMasters(ctx, input, changes.removedIds);
   const singles = changes.events.filter((e) => e.type === 'singleInstance');
@@ -155,13 +176,12 @@ export async function pullOutlook(ctx: ActivityContext, input: PullInput): Promi
   // is the notification of our own write (or nothing new), and needs no read.
   const stored = await new ItemStore(ctx.pool).versionsOf(
     tenant.id,
-    replicaKey('outlook', user.id),
+    outlookKey,
     singles.map((e) => e.id)
   );
   const unchanged = singles.filter((e) => e.changeKey && stored.get(e.id) === e.changeKey);
   // A linked single is read from the delta (in full) instead of by a GET: one Graph call less.
-  const linked = singles.filter((e) => stored.has(e.id) && !unchanged.includes(e) && inFull(e));
-  const prefetched = { mailbox: user.mailbox, events: new Map(linked.map((e) => [e.id, e])) };
+  for (const e of singles) if (stored.has(e.id) && !unchanged.includes(e) && inFull(e)) prefetchedEvents.set(e.id, e);
   const refs: RecordRef[] = [
     // Series and their occurrences go through the series engine (not in this batch).
     ...singles.filter((e) => !unchanged.includes(e)).map((e) => e.id),
@@ -173,9 +193,10 @@ export async function pullOutlook(ctx: ActivityContext, input: PullInput): Promi
   const outcome =
     refs.length === 0
       ? emptyOutcome()
-      : await syncRecords(await tenantContext(ctx, input, input.workflowId, prefetched), refs, {
+      : await syncRecords(early?.sync ?? (await tenantContext(ctx, input, input.workflowId, prefetched)), refs, {
           guardUserId: user.id,
           skipGuard: input.confirmDeletes,
+          ...(early ? { early: { started: early.started } } : {}),
         });
   await ctx.cursors.set(tenant.id, user.id, OUTLOOK_DELTA, changes.deltaLink);
   return {
@@ -198,19 +219,19 @@ function inFull(e: ChangeSet['events'][number]): boolean {
   );
 }
 
-/** True when every notified version is the one stored for that record (written by us). */
-async function onlyEchoes(
+/** The notified records whose version is not the one stored (not our own write coming back). */
+async function notifiedChanges(
   ctx: ActivityContext,
   tenantId: string,
-  userId: string,
+  outlookKey: string,
   seen: readonly { recordId: string; version: string }[]
-): Promise<boolean> {
+): Promise<string[]> {
   const stored = await new ItemStore(ctx.pool).versionsOf(
     tenantId,
-    replicaKey('outlook', userId),
+    outlookKey,
     seen.map((s) => s.recordId)
   );
-  return seen.every((s) => stored.get(s.recordId) === s.version);
+  return seen.filter((s) => stored.get(s.recordId) !== s.version).map((s) => s.recordId);
 }
 
 /** The series masters a delta round touched: masters themselves, and the masters of changed occurrences. */
@@ -232,6 +253,7 @@ export async function syncHinted(ctx: ActivityContext, input: HintedInput): Prom
     guardUserId: input.userId,
     skipGuard: input.confirmDeletes,
     resumeFromHeartbeat: true,
+    ...(input.changedIds?.length ? { early: { beside: new Set(input.changedIds) } } : {}),
   });
   const seriesChanges = await occurrencesAmong(ctx, input);
   return {

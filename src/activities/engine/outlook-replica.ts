@@ -29,12 +29,13 @@ export function outlookReplica(
   opts: { inviteFromOutlook?: boolean; prefetched?: OutlookPrefetched } = {}
 ): ReplicaIO {
   const invite = opts.inviteFromOutlook ?? false;
-  const prefetched = new Map(opts.prefetched?.events);
+  // Looked up when read (the delta may arrive after the adapter is made), each entry once: a second
+  // read of the record (planning again after a concurrent save) must be fresh.
+  const taken = new Set<string>();
   const takePrefetched = (mailbox: string, recordId: string) => {
     if (!opts.prefetched || mailbox.toLowerCase() !== opts.prefetched.mailbox.toLowerCase()) return undefined;
-    const event = prefetched.get(recordId);
-    // Once: a second read of the record (planning again after a concurrent save) must be fresh.
-    prefetched.delete(recordId);
+    const event = taken.has(recordId) ? undefined : opts.prefetched.events.get(recordId);
+    if (event) taken.add(recordId);
     return event;
   };
   const mapped = (record: GraphEvent, owner: ReplicaOwner) =>

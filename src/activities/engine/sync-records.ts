@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { activityInfo, heartbeat } from '@temporalio/activity';
 import type { Side } from '../../domain/canonical-event';
-import { type Link, newLink, type Observation, parseReplicaKey, replicaKey } from '../../domain/link';
+import { type Link, newLink, type Observation, replicaKey } from '../../domain/link';
 import { guardMassDeletion } from '../../domain/mass-delete-guard';
 import { plan } from '../../domain/plan';
 import { isWrite, type Plan, type PlanAction, type WriteAction } from '../../domain/plan-action';
@@ -11,8 +11,9 @@ import { observePropagation } from '../../observability/metrics';
 import { ProviderError } from '../../providers/provider-error';
 import type { AuditLog } from '../../store/audit';
 import { type ItemStore, StaleItemError, type StoredItem } from '../../store/items';
-import { MAX_TARGET_READ_ROUNDS, readTarget, unreadTargets } from './read-targets';
-import type { ReadResult, ReplicaIO, ReplicaOwner } from './replica-io';
+import { type EarlyRead, readOthersEarly, readReplicas } from './early-reads';
+import { MAX_TARGET_READ_ROUNDS, unreadTargets } from './read-targets';
+import type { ReplicaIO, ReplicaOwner } from './replica-io';
 import { writeReplica } from './write-replica';
 
 /** One record that changed (or may have): which side, whose, and its id there. */
@@ -61,7 +62,7 @@ export function newItemId(tenantId: string, replica: string, recordId: string): 
   return `i_${createHash('sha256').update(`${tenantId}\u0000${replica}\u0000${recordId}`).digest('base64url').slice(0, 22)}`;
 }
 
-function projectionContext(ctx: TenantSyncContext, owner: ReplicaOwner): ProjectionContext {
+export function projectionContext(ctx: TenantSyncContext, owner: ReplicaOwner): ProjectionContext {
   return {
     ownerEmail: owner.mailbox,
     ownerZone: owner.timeZone,
@@ -78,16 +79,36 @@ interface Planned {
   plan: Plan;
 }
 
+/** How a record's planning may read the item's other replicas before its plan asks (early-reads.ts). */
+export interface EarlyReads {
+  /** Records known to have changed (a person's edit): their items' other replicas are read beside them. */
+  beside?: ReadonlySet<string>;
+  /** Reads already started, by record id (beside the Outlook delta call). */
+  started?: ReadonlyMap<string, Promise<EarlyRead>>;
+}
+
 /** Reads one record and plans its item; undefined when there is nothing to do (an unknown record that is gone). */
-async function readAndPlan(ctx: TenantSyncContext, ref: RecordRef): Promise<Planned | undefined> {
+async function readAndPlan(
+  ctx: TenantSyncContext,
+  ref: RecordRef,
+  early: EarlyReads = {}
+): Promise<Planned | undefined> {
   const io = ctx.io[ref.side];
   const owner = ctx.owners.get(ref.userId);
   if (!io || !owner) return undefined;
   const key = replicaKey(ref.side, ref.side === 'netsuite' ? undefined : ref.userId);
+  const projection = (o: ReplicaOwner) => projectionContext(ctx, o);
+  const linked = await ctx.items.findByRecord(ctx.tenantId, key, ref.recordId);
   const readAt = Date.now();
-  const read: ReadResult = await io.read(owner, ref.recordId, projectionContext(ctx, owner));
+  const [read, earlier] = await Promise.all([
+    io.read(owner, ref.recordId, projectionContext(ctx, owner)),
+    early.started?.get(ref.recordId) ??
+      (early.beside?.has(ref.recordId) && linked
+        ? readOthersEarly(ctx, linked.link, key, ref.userId, projection)
+        : undefined),
+  ]);
   let stored =
-    (await ctx.items.findByRecord(ctx.tenantId, key, ref.recordId)) ??
+    linked ??
     (read.itemId ? await ctx.items.get(ctx.tenantId, read.itemId) : undefined) ??
     (read.iCalUid && read.kind !== 'occurrence' ? await ctx.items.findMeeting(ctx.tenantId, read.iCalUid) : undefined);
   // Occurrences of a series have one writer, the series engine (series-sync.ts): not planned here.
@@ -102,31 +123,17 @@ async function readAndPlan(ctx: TenantSyncContext, ref: RecordRef): Promise<Plan
   }
   const observation =
     read.observation.state === 'present' ? { ...read.observation, recordId: ref.recordId } : read.observation;
-  const observations: Record<string, Observation> = { [key]: observation };
+  const observations: Record<string, Observation> = {
+    // Early reads count only for the item they were made for, and never replace the record's own read.
+    ...(earlier?.itemId === stored.link.itemId ? earlier.observations : {}),
+    [key]: observation,
+  };
   let planned = plan(stored.link, observations, ctx.policy);
   // Read what the plan would overwrite or delete, and plan again with it (read-targets.ts).
   for (let round = 0; round < MAX_TARGET_READ_ROUNDS; round++) {
     const targets = unreadTargets(planned, stored.link, observations);
     if (targets.length === 0) break;
-    // The targets are different records (mostly on different providers): read them side by side.
-    const seen = await Promise.all(
-      targets.map((target) =>
-        readTarget(async () => {
-          const targetIo = ctx.io[parseReplicaKey(target.replica).side];
-          const targetOwner = ctx.owners.get(target.userId ?? ref.userId);
-          // Without a connection or owner it cannot be read: left as unread, never taken as deleted.
-          if (!targetIo || !targetOwner) return undefined;
-          const result = await targetIo.read(targetOwner, target.recordId, projectionContext(ctx, targetOwner));
-          return result.observation.state === 'present'
-            ? { ...result.observation, recordId: target.recordId }
-            : result.observation;
-        })
-      )
-    );
-    targets.forEach((target, i) => {
-      const observation = seen[i];
-      if (observation) observations[target.replica] = observation;
-    });
+    Object.assign(observations, await readReplicas(ctx, targets, ref.userId, projection));
     planned = plan(stored.link, observations, ctx.policy);
   }
   return { ref, readAt, stored, plan: planned };
@@ -336,6 +343,8 @@ export async function syncRecords(
      * resumes through the stored versions instead (a delta entry we saved is not read again).
      */
     resumeFromHeartbeat?: boolean;
+    /** Reads of the items' other replicas before their plans ask for them (early-reads.ts). */
+    early?: EarlyReads;
   } = {}
 ): Promise<BatchOutcome> {
   const outcome: BatchOutcome = { created: 0, updated: 0, deleted: 0, rsvps: 0, conflicts: 0, skipped: 0, failed: 0 };
@@ -348,7 +357,7 @@ export async function syncRecords(
   const planned: Planned[] = [];
   for (const ref of unique) {
     beat({ phase: 'read', recordId: ref.recordId });
-    const p = await readAndPlan(ctx, ref);
+    const p = await readAndPlan(ctx, ref, options.early);
     if (p) planned.push(p);
     else outcome.skipped++;
   }

@@ -397,6 +397,8 @@ export const webhookRoutes =
           source: 'netsuite',
           id: `netsuite:${push.type}:${push.id}:${push.lastModified ?? pushedAt}`,
           records: [push.id],
+          // The bundle's script skips the integration's own writes: this is a person's edit.
+          ...(push.type === 'delete' ? {} : { changed: true }),
         };
         await settle(
           [...userIds].map(async (userId) => {

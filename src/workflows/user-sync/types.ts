@@ -7,6 +7,8 @@ export interface ChangedHint {
   id?: string;
   /** Records the hint names on its source (read again before anything is done). */
   records?: string[];
+  /** The records are known to have changed: a push names only a person's edits, never our writes. */
+  changed?: boolean;
   /**
    * An Outlook record's version as a change notification reports it (Graph's etag). A round woken
    * only by notifications whose versions we wrote ourselves needs no delta read: they are echoes.

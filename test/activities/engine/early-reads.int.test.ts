@@ -1,0 +1,111 @@
+import { MockActivityEnvironment } from '@temporalio/testing';
+import { syncRecords } from '../../../src/activities/engine/sync-records';
+import { replicaKey } from '../../../src/domain/link';
+import { ItemStore } from '../../../src/store/items';
+import { type SyncStack, startSyncStack } from '../../support/sync-stack';
+import { tenantSyncContext } from '../../support/tenant-sync-context';
+
+/**
+ * A person's NetSuite edit (a push names it) is written to Outlook and Autotask, whose copies are
+ * read first. Those reads start beside the NetSuite read, not after it: one provider round trip
+ * less on the way (ADR 0009). The NetSuite read is held for a while to make the order visible.
+ */
+describe('early reads of an edited item’s other replicas', () => {
+  let stack: SyncStack;
+  beforeAll(async () => {
+    stack = await startSyncStack();
+  }, 60_000);
+  afterAll(async () => stack?.close(), 60_000);
+
+  const HOLD_MS = 600;
+
+  async function linkedItem(subject: string) {
+    const { tenantId, userId } = stack.sandbox;
+    const outlook = stack.sandbox.graph.userSide.createEvent(stack.sandbox.info.mailbox, {
+      subject,
+      start: '2026-12-21T09:00:00',
+      end: '2026-12-21T10:00:00',
+      timeZone: 'UTC',
+    }) as { id: string };
+    const ctx = await tenantSyncContext(stack, userId);
+    await new MockActivityEnvironment().run(() =>
+      syncRecords(ctx, [{ side: 'outlook', recordId: outlook.id, userId }], { guardUserId: userId })
+    );
+    const stored = await new ItemStore(stack.db.pool).findByRecord(tenantId, replicaKey('outlook', userId), outlook.id);
+    const netsuiteId = stored?.link.replicas[replicaKey('netsuite')]?.recordId;
+    const autotaskId = stored?.link.replicas[replicaKey('autotask', userId)]?.recordId;
+    if (!netsuiteId || !autotaskId) throw new Error(`${subject} was not copied to NetSuite and Autotask`);
+    return { outlookId: outlook.id, netsuiteId, autotaskId };
+  }
+
+  async function syncNetSuiteEdit(recordId: string, early: boolean) {
+    const { userId } = stack.sandbox;
+    stack.sandbox.netsuite.faults.inject({
+      method: 'GET',
+      path: new RegExp(`/calendarEvent/${recordId}(\\?|$)`),
+      delayMs: HOLD_MS,
+    });
+    const ctx = await tenantSyncContext(stack, userId);
+    return new MockActivityEnvironment().run(() =>
+      syncRecords(ctx, [{ side: 'netsuite', recordId, userId }], {
+        guardUserId: userId,
+        ...(early ? { early: { beside: new Set([recordId]) } } : {}),
+      })
+    );
+  }
+
+  /** When the Graph GET of the Outlook copy arrived, against the NetSuite read's arrival and answer. */
+  function readTimes(outlookId: string, netsuiteId: string, since: number) {
+    const ns = stack.sandbox.netsuite.requestLog.find(
+      (e) => e.method === 'GET' && e.url.includes(`/calendarEvent/${netsuiteId}`) && Date.parse(e.at) >= since
+    );
+    const graph = stack.sandbox.graph.requestLog.find(
+      (e) => e.method === 'GET' && e.url.includes(encodeURIComponent(outlookId)) && Date.parse(e.at) >= since
+    );
+    if (!ns || !graph) throw new Error('the NetSuite record or the Outlook copy was not read');
+    return { graphAt: Date.parse(graph.at), nsAt: Date.parse(ns.at), nsAnswered: Date.parse(ns.at) + ns.durationMs };
+  }
+
+  it('reads the Outlook copy while the NetSuite read is still out, and the edit arrives', async () => {
+    const { outlookId, netsuiteId } = await linkedItem('Read early');
+    stack.sandbox.netsuite.userSide.editEvent(stack.sandbox.info.netsuite.employeeId, netsuiteId, {
+      title: 'Read early, edited in NetSuite',
+    });
+    const since = Date.now();
+    const outcome = await syncNetSuiteEdit(netsuiteId, true);
+
+    const t = readTimes(outlookId, netsuiteId, since);
+    expect(t.nsAnswered - t.nsAt).toBeGreaterThanOrEqual(HOLD_MS - 5);
+    expect(t.graphAt).toBeLessThan(t.nsAnswered);
+    expect(outcome.updated).toBe(2); // the Outlook and the Autotask copy
+    const copy = stack.sandbox.graph.userSide
+      .listEvents(stack.sandbox.info.mailbox)
+      .find((e: { id: string }) => e.id === outlookId) as { subject: string } | undefined;
+    expect(copy?.subject).toBe('Read early, edited in NetSuite');
+  }, 60_000);
+
+  it('without the push’s word, reads the copies only after the record (the control)', async () => {
+    const { outlookId, netsuiteId } = await linkedItem('Read late');
+    stack.sandbox.netsuite.userSide.editEvent(stack.sandbox.info.netsuite.employeeId, netsuiteId, {
+      title: 'Read late, edited in NetSuite',
+    });
+    const since = Date.now();
+    await syncNetSuiteEdit(netsuiteId, false);
+
+    const t = readTimes(outlookId, netsuiteId, since);
+    expect(t.graphAt).toBeGreaterThanOrEqual(t.nsAnswered);
+  }, 60_000);
+
+  it('an early read that finds nothing to write costs the reads, and changes nothing', async () => {
+    const { outlookId, netsuiteId } = await linkedItem('Untouched');
+    const before = stack.sandbox.graph.userSide
+      .listEvents(stack.sandbox.info.mailbox)
+      .find((e: { id: string }) => e.id === outlookId) as { changeKey: string } | undefined;
+    const outcome = await syncNetSuiteEdit(netsuiteId, true);
+    expect(outcome.updated).toBe(0);
+    const after = stack.sandbox.graph.userSide
+      .listEvents(stack.sandbox.info.mailbox)
+      .find((e: { id: string }) => e.id === outlookId) as { changeKey: string } | undefined;
+    expect(after?.changeKey).toBe(before?.changeKey);
+  }, 60_000);
+});
