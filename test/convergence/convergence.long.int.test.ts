@@ -10,7 +10,9 @@ import {
  * ones, on one stack with its own Temporal server and PostgreSQL, which the faults restart. Set
  * CALSYNC_CONVERGENCE_RUNS to change the count, CALSYNC_CONVERGENCE_SEED (and _PATH) to replay a
  * failure, CALSYNC_CONVERGENCE_SERIES=1 to add series actions, CALSYNC_CONVERGENCE_RESTARTS=0 to
- * generate without restart faults (as seeds found before they existed need).
+ * generate without restart faults (as seeds found before they existed need). Users keep Graph
+ * subscriptions, and dropped, duplicated and reordered notifications are among the faults
+ * (CALSYNC_CONVERGENCE_WEBHOOKS=0: without them, as seeds found before they existed need).
  */
 const profile: SuiteProfile = {
   file: 'test/convergence/convergence.long.int.test.ts',
@@ -20,6 +22,7 @@ const profile: SuiteProfile = {
   timeLimitMs: 3 * 3600_000,
   settleTimeoutMs: 120_000,
   restartFaults: true,
+  webhooks: true,
 };
 
 describe('convergence under faults (long profile)', () => {

@@ -27,9 +27,18 @@ export type FaultKind =
   | 'worker-restart'
   /** Only with servers of the suite's own (restartable-servers.ts): history and rows survive. */
   | 'temporal-restart'
-  | 'postgres-restart';
+  | 'postgres-restart'
+  /** Only with webhooks (users subscribed): the next Graph change notifications. */
+  | 'notifications-dropped'
+  | 'notifications-duplicated'
+  | 'notifications-reordered';
 
 const RESTART_FAULTS: readonly FaultKind[] = ['temporal-restart', 'postgres-restart'];
+const WEBHOOK_FAULTS: readonly FaultKind[] = [
+  'notifications-dropped',
+  'notifications-duplicated',
+  'notifications-reordered',
+];
 /** How long a restarted server stays down: long enough for polls and queries to fail meanwhile. */
 const SERVER_DOWN_MS = 1000;
 
@@ -54,6 +63,8 @@ export interface ModelOptions {
   maxCommands: number;
   /** Temporal and PostgreSQL restarts among the generated faults. */
   restarts?: boolean;
+  /** Dropped, duplicated and reordered Graph notifications among them (users subscribed). */
+  webhooks?: boolean;
   /** Faults that every sequence has once each, at a generated place after its first creates. */
   inEverySequence?: FaultKind[];
 }
@@ -73,6 +84,7 @@ export function commandsArbitrary(options: ModelOptions): fc.Arbitrary<Command[]
     'worker-restart',
     // Appended only when asked: without them a seed generates what it generated before they existed.
     ...(options.restarts ? RESTART_FAULTS : []),
+    ...(options.webhooks ? WEBHOOK_FAULTS : []),
   ];
   const weighted: { weight: number; arbitrary: fc.Arbitrary<Command> }[] = [
     { weight: 5, arbitrary: side.map((s) => ({ type: 'create' as const, side: s })) },
@@ -714,6 +726,14 @@ export class ConvergenceRun {
         return;
       case 'postgres-restart':
         await this.servers(kind).restartPostgres(SERVER_DOWN_MS);
+        return;
+      // The fallback poll of a subscribed user (3 s here) finds what a lost notification did not say.
+      case 'notifications-dropped':
+        return sb.graph.faults.dropNextNotifications(2);
+      case 'notifications-duplicated':
+        return sb.graph.faults.duplicateNextNotifications(2);
+      case 'notifications-reordered':
+        sb.graph.faults.set({ notificationReorder: true, notificationReorderWindowMs: 300 });
         return;
     }
   }

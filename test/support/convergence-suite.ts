@@ -28,6 +28,11 @@ export interface SuiteProfile {
   restartFaults: boolean;
   /** Faults every sequence has once, wherever the generator puts them (the short profile's guarantee). */
   inEverySequence?: FaultKind[];
+  /**
+   * Users keep a Graph subscription (the admin API's webhook receives the emulator's change
+   * notifications), and dropped, duplicated and reordered notifications are among the faults.
+   */
+  webhooks?: boolean;
 }
 
 const RESTARTS: FaultKind[] = ['temporal-restart', 'postgres-restart'];
@@ -41,6 +46,8 @@ export function envOverrides(profile: SuiteProfile) {
   const seed = process.env.CALSYNC_CONVERGENCE_SEED;
   const restartsEnv = process.env.CALSYNC_CONVERGENCE_RESTARTS;
   const restarts = restartsEnv === undefined ? profile.restartFaults : restartsEnv !== '0';
+  const webhooksEnv = process.env.CALSYNC_CONVERGENCE_WEBHOOKS;
+  const webhooks = webhooksEnv === undefined ? (profile.webhooks ?? false) : webhooksEnv !== '0';
   return {
     ...profile,
     numRuns: Number(process.env.CALSYNC_CONVERGENCE_RUNS ?? profile.numRuns),
@@ -50,6 +57,7 @@ export function envOverrides(profile: SuiteProfile) {
     path: process.env.CALSYNC_CONVERGENCE_PATH,
     series: process.env.CALSYNC_CONVERGENCE_SERIES === '1',
     restarts,
+    webhooks,
     inEverySequence: (profile.inEverySequence ?? []).filter((kind) => restarts || !RESTARTS.includes(kind)),
   };
 }
@@ -75,13 +83,20 @@ export async function startConvergenceStack(profile: SuiteProfile): Promise<Conv
     ? await startRestartableServers((line) => process.stderr.write(`[convergence servers] ${line}\n`))
     : undefined;
   try {
-    const stack = await startSyncStack(
-      servers ? { temporalAddress: servers.temporalAddress, databaseUrl: servers.databaseUrl } : {}
-    );
+    const stack = await startSyncStack({
+      ...(servers ? { temporalAddress: servers.temporalAddress, databaseUrl: servers.databaseUrl } : {}),
+      webhooks: settings.webhooks,
+    });
     const worker = await startWatchedWorker(stack);
     // Deletions in NetSuite and Autotask are found by the tenant pollers' scans (10 minutes by
     // default): often enough here that a person's delete arrives within the settle timeout.
-    await stack.startUserSync({ pollIntervalMs: 400, tenantPollIntervalMs: 400, deletionScanIntervalMs: 2000 });
+    // Subscribed, a user's fallback poll finds what a dropped notification did not say.
+    await stack.startUserSync({
+      pollIntervalMs: 400,
+      tenantPollIntervalMs: 400,
+      deletionScanIntervalMs: 2000,
+      ...(settings.webhooks ? { subscribedPollIntervalMs: 3000 } : {}),
+    });
     return {
       stack,
       holder: { worker },
@@ -108,6 +123,7 @@ function replayCommand(settings: ReturnType<typeof envOverrides>, seed: number, 
       ? []
       : [`CALSYNC_CONVERGENCE_RESTARTS=${settings.restarts ? 1 : 0}`]),
     ...(settings.series ? ['CALSYNC_CONVERGENCE_SERIES=1'] : []),
+    `CALSYNC_CONVERGENCE_WEBHOOKS=${settings.webhooks ? 1 : 0}`,
   ];
   return `${env.join(' ')} npx tsx scripts/test.ts ${settings.chaos ? '--chaos ' : ''}${settings.file}`;
 }
@@ -118,7 +134,7 @@ export async function runConvergence(ctx: ConvergenceStack, profile: SuiteProfil
   // Chosen here rather than by fast-check, so that it is known before the end (a run cut short).
   const seed = settings.seed ?? (Date.now() ^ (Math.random() * 0x100000000)) | 0;
   process.stderr.write(
-    `[convergence] seed ${seed}, ${settings.numRuns} sequences of up to ${settings.maxCommands} actions, restart faults ${settings.restarts ? 'on' : 'off'}\n`
+    `[convergence] seed ${seed}, ${settings.numRuns} sequences of up to ${settings.maxCommands} actions, restart faults ${settings.restarts ? 'on' : 'off'}, webhooks ${settings.webhooks ? 'on' : 'off'}\n`
   );
   // Sequences before the first failure are the profile's runs; after it, fast-check is shrinking.
   const timing = { runs: 0, runMs: 0, shrinks: 0, shrinkMs: 0, failed: false };
@@ -127,6 +143,7 @@ export async function runConvergence(ctx: ConvergenceStack, profile: SuiteProfil
       series: settings.series,
       maxCommands: settings.maxCommands,
       restarts: settings.restarts,
+      webhooks: settings.webhooks,
       inEverySequence: settings.inEverySequence,
     }),
     async (commands: Command[]) => {

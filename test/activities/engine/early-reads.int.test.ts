@@ -1,5 +1,5 @@
 import { MockActivityEnvironment } from '@temporalio/testing';
-import { syncRecords } from '../../../src/activities/engine/sync-records';
+import { type BatchOutcome, syncRecords } from '../../../src/activities/engine/sync-records';
 import { replicaKey } from '../../../src/domain/link';
 import { ItemStore } from '../../../src/store/items';
 import { type SyncStack, startSyncStack } from '../../support/sync-stack';
@@ -38,7 +38,7 @@ describe('early reads of an edited item’s other replicas', () => {
     return { outlookId: outlook.id, netsuiteId, autotaskId };
   }
 
-  async function syncNetSuiteEdit(recordId: string, early: boolean) {
+  async function syncNetSuiteEdit(recordId: string, early: boolean): Promise<BatchOutcome> {
     const { userId } = stack.sandbox;
     stack.sandbox.netsuite.faults.inject({
       method: 'GET',
@@ -46,7 +46,7 @@ describe('early reads of an edited item’s other replicas', () => {
       delayMs: HOLD_MS,
     });
     const ctx = await tenantSyncContext(stack, userId);
-    return new MockActivityEnvironment().run(() =>
+    return new MockActivityEnvironment().run<[], BatchOutcome, () => Promise<BatchOutcome>>(() =>
       syncRecords(ctx, [{ side: 'netsuite', recordId, userId }], {
         guardUserId: userId,
         ...(early ? { early: { beside: new Set([recordId]) } } : {}),
