@@ -16,7 +16,24 @@ import type { TenantSyncContext } from './sync-records';
 export interface EarlyRead {
   /** The item the reads belong to: used only when the record still names that item. */
   itemId: string;
+  /** When the reads started (ms). */
+  startedAt: number;
   observations: Record<ReplicaKey, Observation>;
+}
+
+/**
+ * How old early reads may be when the plan is made. A person's edit landing between our read of a
+ * replica and our write of it is overwritten (no provider offers a conditional write); reading
+ * early must not widen that window by more than a normal source read. When the record's own read
+ * was slow (a 429 and its Retry-After, a retry), the early reads are dropped and the plan reads
+ * its targets again, as without them (long convergence profile, seed 1940508598, run 103: a
+ * NetSuite edit made while the Graph delta call waited out a 429 was overwritten).
+ */
+export const EARLY_READ_MAX_AGE_MS = 500;
+
+/** The early reads' observations when they are for this item and recent enough; else none. */
+export function usableEarly(early: EarlyRead | undefined, itemId: string, now = Date.now()) {
+  return early && early.itemId === itemId && now - early.startedAt <= EARLY_READ_MAX_AGE_MS ? early.observations : {};
 }
 
 export interface TargetRef {
@@ -79,8 +96,10 @@ export function readOthersEarly(
 ): Promise<EarlyRead> | undefined {
   const targets = otherReplicas(link, source);
   if (targets.length === 0) return undefined;
+  const startedAt = Date.now();
   return readReplicas(ctx, targets, fallbackUserId, projection).then((observations) => ({
     itemId: link.itemId,
+    startedAt,
     observations,
   }));
 }

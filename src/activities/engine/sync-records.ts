@@ -11,7 +11,7 @@ import { observePropagation } from '../../observability/metrics';
 import { ProviderError } from '../../providers/provider-error';
 import type { AuditLog } from '../../store/audit';
 import { type ItemStore, StaleItemError, type StoredItem } from '../../store/items';
-import { type EarlyRead, readOthersEarly, readReplicas } from './early-reads';
+import { type EarlyRead, readOthersEarly, readReplicas, usableEarly } from './early-reads';
 import { MAX_TARGET_READ_ROUNDS, unreadTargets } from './read-targets';
 import type { ReplicaIO, ReplicaOwner } from './replica-io';
 import { writeReplica } from './write-replica';
@@ -124,8 +124,9 @@ async function readAndPlan(
   const observation =
     read.observation.state === 'present' ? { ...read.observation, recordId: ref.recordId } : read.observation;
   const observations: Record<string, Observation> = {
-    // Early reads count only for the item they were made for, and never replace the record's own read.
-    ...(earlier?.itemId === stored.link.itemId ? earlier.observations : {}),
+    // Early reads count only for the item they were made for, while recent (usableEarly), and never
+    // replace the record's own read.
+    ...usableEarly(earlier, stored.link.itemId),
     [key]: observation,
   };
   let planned = plan(stored.link, observations, ctx.policy);

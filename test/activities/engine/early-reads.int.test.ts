@@ -17,8 +17,6 @@ describe('early reads of an edited item’s other replicas', () => {
   }, 60_000);
   afterAll(async () => stack?.close(), 60_000);
 
-  const HOLD_MS = 600;
-
   async function linkedItem(subject: string) {
     const { tenantId, userId } = stack.sandbox;
     const outlook = stack.sandbox.graph.userSide.createEvent(stack.sandbox.info.mailbox, {
@@ -38,12 +36,12 @@ describe('early reads of an edited item’s other replicas', () => {
     return { outlookId: outlook.id, netsuiteId, autotaskId };
   }
 
-  async function syncNetSuiteEdit(recordId: string, early: boolean): Promise<BatchOutcome> {
+  async function syncNetSuiteEdit(recordId: string, early: boolean, holdMs = 300): Promise<BatchOutcome> {
     const { userId } = stack.sandbox;
     stack.sandbox.netsuite.faults.inject({
       method: 'GET',
       path: new RegExp(`/calendarEvent/${recordId}(\\?|$)`),
-      delayMs: HOLD_MS,
+      delayMs: holdMs,
     });
     const ctx = await tenantSyncContext(stack, userId);
     return new MockActivityEnvironment().run<[], BatchOutcome, () => Promise<BatchOutcome>>(() =>
@@ -52,6 +50,12 @@ describe('early reads of an edited item’s other replicas', () => {
         ...(early ? { early: { beside: new Set([recordId]) } } : {}),
       })
     );
+  }
+
+  function graphReadsOf(outlookId: string, since: number): number {
+    return stack.sandbox.graph.requestLog.filter(
+      (e) => e.method === 'GET' && e.url.includes(encodeURIComponent(outlookId)) && Date.parse(e.at) >= since
+    ).length;
   }
 
   /** When the Graph GET of the Outlook copy arrived, against the NetSuite read's arrival and answer. */
@@ -75,13 +79,41 @@ describe('early reads of an edited item’s other replicas', () => {
     const outcome = await syncNetSuiteEdit(netsuiteId, true);
 
     const t = readTimes(outlookId, netsuiteId, since);
-    expect(t.nsAnswered - t.nsAt).toBeGreaterThanOrEqual(HOLD_MS - 5);
+    expect(t.nsAnswered - t.nsAt).toBeGreaterThanOrEqual(295);
     expect(t.graphAt).toBeLessThan(t.nsAnswered);
+    // The early read served the plan: the copy was not read a second time.
+    expect(graphReadsOf(outlookId, since)).toBe(1);
     expect(outcome.updated).toBe(2); // the Outlook and the Autotask copy
     const copy = stack.sandbox.graph.userSide
       .listEvents(stack.sandbox.info.mailbox)
       .find((e: { id: string }) => e.id === outlookId) as { subject: string } | undefined;
     expect(copy?.subject).toBe('Read early, edited in NetSuite');
+  }, 60_000);
+
+  it('early reads older than EARLY_READ_MAX_AGE_MS are read again: an Outlook edit made meanwhile is not overwritten', async () => {
+    const { outlookId, netsuiteId } = await linkedItem('Slow source');
+    stack.sandbox.netsuite.userSide.editEvent(stack.sandbox.info.netsuite.employeeId, netsuiteId, {
+      title: 'Slow source, edited in NetSuite',
+    });
+    // Stamps are compared to the second: the Outlook edit must be the later one beyond doubt.
+    await new Promise((r) => setTimeout(r, 1100));
+    const since = Date.now();
+    // While the NetSuite read is held (as a 429's Retry-After would), the person edits the Outlook copy.
+    const edit = new Promise<void>((resolve) =>
+      setTimeout(() => {
+        stack.sandbox.graph.userSide.updateEvent(stack.sandbox.info.mailbox, outlookId, {
+          subject: 'Slow source, edited later in Outlook',
+        });
+        resolve();
+      }, 400)
+    );
+    await syncNetSuiteEdit(netsuiteId, true, 1000);
+    await edit;
+    expect(graphReadsOf(outlookId, since)).toBe(2);
+    const copy = stack.sandbox.graph.userSide
+      .listEvents(stack.sandbox.info.mailbox)
+      .find((e: { id: string }) => e.id === outlookId) as { subject: string } | undefined;
+    expect(copy?.subject).toBe('Slow source, edited later in Outlook');
   }, 60_000);
 
   it('without the push’s word, reads the copies only after the record (the control)', async () => {
