@@ -52,6 +52,16 @@ describe('early reads of an edited item’s other replicas', () => {
     );
   }
 
+  function outlookCopy(outlookId: string) {
+    return stack.sandbox.graph.userSide
+      .listEvents(stack.sandbox.info.mailbox)
+      .find((e: { id: string }) => e.id === outlookId) as { subject: string; changeKey: string } | undefined;
+  }
+
+  function editInNetSuite(netsuiteId: string, title: string) {
+    stack.sandbox.netsuite.userSide.editEvent(stack.sandbox.info.netsuite.employeeId, netsuiteId, { title });
+  }
+
   function graphReadsOf(outlookId: string, since: number): number {
     return stack.sandbox.graph.requestLog.filter(
       (e) => e.method === 'GET' && e.url.includes(encodeURIComponent(outlookId)) && Date.parse(e.at) >= since
@@ -72,9 +82,7 @@ describe('early reads of an edited item’s other replicas', () => {
 
   it('reads the Outlook copy while the NetSuite read is still out, and the edit arrives', async () => {
     const { outlookId, netsuiteId } = await linkedItem('Read early');
-    stack.sandbox.netsuite.userSide.editEvent(stack.sandbox.info.netsuite.employeeId, netsuiteId, {
-      title: 'Read early, edited in NetSuite',
-    });
+    editInNetSuite(netsuiteId, 'Read early, edited in NetSuite');
     const since = Date.now();
     const outcome = await syncNetSuiteEdit(netsuiteId, true);
 
@@ -84,17 +92,13 @@ describe('early reads of an edited item’s other replicas', () => {
     // The early read served the plan: the copy was not read a second time.
     expect(graphReadsOf(outlookId, since)).toBe(1);
     expect(outcome.updated).toBe(2); // the Outlook and the Autotask copy
-    const copy = stack.sandbox.graph.userSide
-      .listEvents(stack.sandbox.info.mailbox)
-      .find((e: { id: string }) => e.id === outlookId) as { subject: string } | undefined;
+    const copy = outlookCopy(outlookId);
     expect(copy?.subject).toBe('Read early, edited in NetSuite');
   }, 60_000);
 
   it('early reads older than EARLY_READ_MAX_AGE_MS are read again: an Outlook edit made meanwhile is not overwritten', async () => {
     const { outlookId, netsuiteId } = await linkedItem('Slow source');
-    stack.sandbox.netsuite.userSide.editEvent(stack.sandbox.info.netsuite.employeeId, netsuiteId, {
-      title: 'Slow source, edited in NetSuite',
-    });
+    editInNetSuite(netsuiteId, 'Slow source, edited in NetSuite');
     // Stamps are compared to the second: the Outlook edit must be the later one beyond doubt.
     await new Promise((r) => setTimeout(r, 1100));
     const since = Date.now();
@@ -110,17 +114,13 @@ describe('early reads of an edited item’s other replicas', () => {
     await syncNetSuiteEdit(netsuiteId, true, 1000);
     await edit;
     expect(graphReadsOf(outlookId, since)).toBe(2);
-    const copy = stack.sandbox.graph.userSide
-      .listEvents(stack.sandbox.info.mailbox)
-      .find((e: { id: string }) => e.id === outlookId) as { subject: string } | undefined;
+    const copy = outlookCopy(outlookId);
     expect(copy?.subject).toBe('Slow source, edited later in Outlook');
   }, 60_000);
 
   it('without the push’s word, reads the copies only after the record (the control)', async () => {
     const { outlookId, netsuiteId } = await linkedItem('Read late');
-    stack.sandbox.netsuite.userSide.editEvent(stack.sandbox.info.netsuite.employeeId, netsuiteId, {
-      title: 'Read late, edited in NetSuite',
-    });
+    editInNetSuite(netsuiteId, 'Read late, edited in NetSuite');
     const since = Date.now();
     await syncNetSuiteEdit(netsuiteId, false);
 
@@ -130,14 +130,10 @@ describe('early reads of an edited item’s other replicas', () => {
 
   it('an early read that finds nothing to write costs the reads, and changes nothing', async () => {
     const { outlookId, netsuiteId } = await linkedItem('Untouched');
-    const before = stack.sandbox.graph.userSide
-      .listEvents(stack.sandbox.info.mailbox)
-      .find((e: { id: string }) => e.id === outlookId) as { changeKey: string } | undefined;
+    const before = outlookCopy(outlookId);
     const outcome = await syncNetSuiteEdit(netsuiteId, true);
     expect(outcome.updated).toBe(0);
-    const after = stack.sandbox.graph.userSide
-      .listEvents(stack.sandbox.info.mailbox)
-      .find((e: { id: string }) => e.id === outlookId) as { changeKey: string } | undefined;
+    const after = outlookCopy(outlookId);
     expect(after?.changeKey).toBe(before?.changeKey);
   }, 60_000);
 });
