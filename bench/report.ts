@@ -1,5 +1,6 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { type CpuByRole, ROLES } from './cpu-by-role';
 
 export const DIRECTIONS = ['outlook→netsuite', 'outlook→autotask', 'netsuite→outlook', 'autotask→outlook'] as const;
 export type Direction = (typeof DIRECTIONS)[number];
@@ -26,6 +27,8 @@ export interface StepResult {
   historyEvents: number;
   workflowTasks: number;
   workerCpuShare: number;
+  /** Cores used by each process of the stack over the step (load and drain). */
+  coresByRole?: CpuByRole;
 }
 
 export interface Report {
@@ -38,6 +41,7 @@ export interface Report {
     historyEventsPerSecond: number;
     workflowTasksPerSecond: number;
     workerCpuShare: number;
+    coresByRole?: CpuByRole;
   };
   steps: StepResult[];
   probes?: { kind: string; graph: number; netsuite: number; autotask: number }[];
@@ -121,6 +125,20 @@ export function renderReport(r: Report): string {
     `Highest rate measured with every direction's p99 under 2 s and nothing lost: ${sustained.length ? `${Math.max(...sustained.map((s) => s.rate))} changes/s` : 'none of the rates measured'}.`,
     ''
   );
+  const withRoles = [
+    ...(r.quiet?.coresByRole ? [{ label: 'quiet', cores: r.quiet.coresByRole }] : []),
+    ...r.steps.flatMap((s) => (s.coresByRole ? [{ label: `${s.rate}/s`, cores: s.coresByRole }] : [])),
+  ];
+  if (withRoles.length) {
+    lines.push('### Where the CPU goes (cores used per process over each step, load and drain)', '');
+    lines.push(`| step | ${ROLES.join(' | ')} | total |`);
+    lines.push(`|---|${ROLES.map(() => '---|').join('')}---|`);
+    for (const { label, cores } of withRoles) {
+      const total = ROLES.reduce((n, role) => n + cores[role], 0);
+      lines.push(`| ${label} | ${ROLES.map((role) => f2(cores[role])).join(' | ')} | ${f2(total)} |`);
+    }
+    lines.push('');
+  }
   const base = r.steps[0];
   if (base)
     lines.push(

@@ -2,10 +2,12 @@
 // latency, beside a baseline that does the minimum I/O per change; then idle cost at scale.
 // Flags: --users 200 --rate 20 (or --rates 5,10,20) --duration 300 (s per rate) --latency 80 (ms)
 //        --poll-ms 1000 --idle-users 1000,2000 --idle-seconds 120 --skip-idle --out BENCHMARKS.md
+//        --cpu-prof DIR (V8 CPU profiles of the bench with its emulators, the worker and the API)
 import { spawnSync } from 'node:child_process';
 import { cpus, loadavg, totalmem } from 'node:os';
 import path from 'node:path';
 import { ensureDevCertificate } from '../src/emulators/dev-certificate';
+import { coresBetween, cpuByRole } from './cpu-by-role';
 import { type BenchStack, type BenchUser, processStats, startBenchStack } from './stack';
 import { type Direction, DIRECTIONS, percentile, writeReport, type Report, type StepResult } from './report';
 
@@ -34,6 +36,8 @@ const opts = {
   idleSubscribedPollMs: Number(flag('idle-subscribed-poll-ms', '300000')),
   probeKinds: ['outlook', 'netsuite', 'autotask'] as ('outlook' | 'netsuite' | 'autotask')[],
   out: flag('out', path.resolve(__dirname, '..', 'BENCHMARKS.md')),
+  /** V8 CPU profiles of the bench (with the emulators), the worker and the API, written on exit. */
+  cpuProfileDir: has('cpu-prof') ? path.resolve(flag('cpu-prof', 'bench-profiles')) : undefined,
 };
 
 const started = Date.now();
@@ -93,7 +97,12 @@ async function waitForApi(url: string): Promise<void> {
 }
 
 async function main(): Promise<void> {
-  const stack = await startBenchStack({ latencyMs: opts.latencyMs, log, push: opts.push });
+  const stack = await startBenchStack({
+    latencyMs: opts.latencyMs,
+    log,
+    push: opts.push,
+    ...(opts.cpuProfileDir ? { cpuProfileDir: opts.cpuProfileDir } : {}),
+  });
   // The API first: creating a Graph subscription validates its webhook URL.
   const api = stack.startApi();
   await waitForApi(stack.apiUrl);
@@ -120,7 +129,8 @@ async function main(): Promise<void> {
     notes: [],
   };
   try {
-    await loadPhase(stack, report, worker.pid);
+    const rolePids = { worker: worker.pid, api: api.pid, temporal: stack.temporalPid };
+    await loadPhase(stack, report, worker.pid, () => cpuByRole(rolePids));
     report.rss = {
       workerMaxMiB: Math.max(0, ...rssSamples.worker) / 2 ** 20,
       apiMaxMiB: Math.max(0, ...rssSamples.api) / 2 ** 20,
@@ -134,7 +144,12 @@ async function main(): Promise<void> {
   }
 }
 
-async function loadPhase(stack: BenchStack, report: Report, workerPid: number | undefined): Promise<void> {
+async function loadPhase(
+  stack: BenchStack,
+  report: Report,
+  workerPid: number | undefined,
+  roles: () => ReturnType<typeof cpuByRole>
+): Promise<void> {
   const { graph, netsuite, autotask } = stack;
   const BASE = Date.now() + 3 * 86_400_000;
   let slot = 0;
@@ -215,12 +230,12 @@ async function loadPhase(stack: BenchStack, report: Report, workerPid: number | 
       const read = await g!.getEvent(basePerson.mailbox, item.ids.outlook);
       const subject = (read as { event?: { subject?: string } }).event?.subject ?? title;
       if (direction === 'outlook→netsuite') await n!.updateCalendarEvent(item.ids.netsuite, { title: subject });
-      else await a!.updateAppointment({ id: Number(item.ids.autotask), title: subject });
+      else await a.updateAppointment({ id: Number(item.ids.autotask), title: subject });
     } else if (direction === 'netsuite→outlook') {
       const read = await n!.getCalendarEvent(item.ids.netsuite);
       await g!.updateEvent(basePerson.mailbox, item.ids.outlook, { subject: read?.title ?? title });
     } else {
-      const read = await a!.getAppointment(Number(item.ids.autotask));
+      const read = await a.getAppointment(Number(item.ids.autotask));
       await g!.updateEvent(basePerson.mailbox, item.ids.outlook, { subject: read?.title ?? title });
     }
     baselineCalls += 2;
@@ -233,12 +248,14 @@ async function loadPhase(stack: BenchStack, report: Report, workerPid: number | 
     calls: providerCounts(stack),
     history: await historyTotals(stack),
     cpu: processStats(workerPid)?.cpuSeconds ?? 0,
+    roles: roles(),
   };
   await sleep(quietS * 1000);
   const q1 = {
     calls: providerCounts(stack),
     history: await historyTotals(stack),
     cpu: processStats(workerPid)?.cpuSeconds ?? 0,
+    roles: roles(),
   };
   report.quiet = {
     seconds: (quietS * 1000 + 0) / 1000,
@@ -250,6 +267,7 @@ async function loadPhase(stack: BenchStack, report: Report, workerPid: number | 
     historyEventsPerSecond: (q1.history.events - q0.history.events) / quietS,
     workflowTasksPerSecond: (q1.history.workflowTasks - q0.history.workflowTasks) / quietS,
     workerCpuShare: (q1.cpu - q0.cpu) / quietS,
+    coresByRole: coresBetween(q0.roles, q1.roles, quietS),
   };
   log(`quiet: ${JSON.stringify(report.quiet)}`);
 
@@ -263,6 +281,7 @@ async function loadPhase(stack: BenchStack, report: Report, workerPid: number | 
     const c0 = providerCounts(stack);
     const h0 = await historyTotals(stack);
     const cpu0 = processStats(workerPid)?.cpuSeconds ?? 0;
+    const roles0 = roles();
     const b0 = baselineCalls;
     const stepStart = Date.now();
     const scanner = setInterval(() => {
@@ -274,10 +293,10 @@ async function loadPhase(stack: BenchStack, report: Report, workerPid: number | 
         }
       }
     }, 25);
-    const nsTitle = (id: string) => netsuite.listEvents().find((e) => e.id === id)?.title;
-    // NetSuite's list clones every event: index it once per scan instead.
-    let nsIndex = new Map<string, string>();
-    const nsIndexer = setInterval(() => (nsIndex = new Map(netsuite.listEvents().map((e) => [e.id, e.title]))), 25);
+    // The checks run every 25 ms on the cores the stack shares: each reads one record, or finds one
+    // by title without copying the others (copying every event 40 times a second took CPU from
+    // the stack being measured).
+    const nsTitle = (id: string) => netsuite.getEvent(id)?.title;
     const makeChange = () => {
       made++;
       const r = Math.random();
@@ -287,11 +306,15 @@ async function loadPhase(stack: BenchStack, report: Report, workerPid: number | 
         const tag = `n${created++}`;
         graph.userSide.createEvent(u.mailbox, { subject: `${tag} v0`, ...nextTimes(), timeZone: 'UTC' });
         const at = Date.now();
-        pending.add({ direction: 'outlook→netsuite', at, check: () => [...nsIndex.values()].includes(`${tag} v0`) });
+        pending.add({
+          direction: 'outlook→netsuite',
+          at,
+          check: () => !!netsuite.findEvent((e) => e.title === `${tag} v0`),
+        });
         pending.add({
           direction: 'outlook→autotask',
           at,
-          check: () => autotask.userSide.list('Appointments').some((a) => a.title === `${tag} v0`),
+          check: () => !!autotask.userSide.find('Appointments', (a) => a.title === `${tag} v0`),
         });
         return;
       }
@@ -329,7 +352,7 @@ async function loadPhase(stack: BenchStack, report: Report, workerPid: number | 
       };
       if (r < 0.5) {
         graph.userSide.updateEvent(item.user.mailbox, item.ids.outlook, { subject: title });
-        track('outlook→netsuite', () => nsIndex.get(item.ids.netsuite!) === title);
+        track('outlook→netsuite', () => nsTitle(item.ids.netsuite!) === title);
         track(
           'outlook→autotask',
           () => autotask.userSide.get('Appointments', Number(item.ids.autotask))?.title === title
@@ -380,12 +403,11 @@ async function loadPhase(stack: BenchStack, report: Report, workerPid: number | 
     while (pending.size > 0 && Date.now() < drainDeadline) await sleep(200);
     const lost = pending.size;
     clearInterval(scanner);
-    clearInterval(nsIndexer);
-    void nsTitle;
     const elapsed = (Date.now() - stepStart) / 1000;
     const c1 = providerCounts(stack);
     const h1 = await historyTotals(stack);
     const cpu1 = processStats(workerPid)?.cpuSeconds ?? 0;
+    const roles1 = roles();
     const propagated = Object.values(latencies).reduce((n, l) => n + l.length, 0);
     const quiet = report.quiet;
     const step: StepResult = {
@@ -431,6 +453,7 @@ async function loadPhase(stack: BenchStack, report: Report, workerPid: number | 
       historyEvents: h1.events - h0.events,
       workflowTasks: h1.workflowTasks - h0.workflowTasks,
       workerCpuShare: (cpu1 - cpu0) / elapsed,
+      coresByRole: coresBetween(roles0, roles1, elapsed),
     };
     report.steps.push(step);
     log(`step ${rate}/s: ${JSON.stringify(step.latency)} lost ${lost}`);
@@ -558,7 +581,8 @@ async function idlePhase(stack: BenchStack, report: Report, workerPid: number | 
 async function entry(): Promise<void> {
   const cert = await ensureDevCertificate(path.resolve(__dirname, '..', '.data'));
   if (process.env.NODE_EXTRA_CA_CERTS !== cert.certPath) {
-    const result = spawnSync(process.execPath, ['--import', 'tsx', __filename, ...args], {
+    const profile = opts.cpuProfileDir ? ['--cpu-prof', '--cpu-prof-dir', opts.cpuProfileDir] : [];
+    const result = spawnSync(process.execPath, [...profile, '--import', 'tsx', __filename, ...args], {
       stdio: 'inherit',
       env: { ...process.env, NODE_EXTRA_CA_CERTS: cert.certPath },
     });

@@ -7,7 +7,8 @@ import { Client, Connection } from '@temporalio/client';
 import type { Pool } from 'pg';
 import { ConnectorRegistry } from '../src/activities/connectors';
 import { ensureDevCertificate } from '../src/emulators/dev-certificate';
-import { startAutotaskEmulator } from '../src/emulators/autotask';
+import { DEFAULT_API_USER, startAutotaskEmulator } from '../src/emulators/autotask';
+import { AutotaskClient } from '../src/providers/autotask';
 import { startGraphEmulator } from '../src/emulators/graph';
 import { startNetSuiteEmulator } from '../src/emulators/netsuite';
 import { startEmbeddedPostgres } from '../src/runtime/embedded-postgres';
@@ -44,6 +45,8 @@ export async function startBenchStack(options: {
    * NetSuite SuiteScript push, as in production. Off: polling only, for comparison.
    */
   push?: boolean;
+  /** Where the worker and the API write V8 CPU profiles when they exit (off when unset). */
+  cpuProfileDir?: string;
 }) {
   const push = options.push ?? true;
   const root = mkdtempSync(path.join(tmpdir(), 'calsync-bench-'));
@@ -80,7 +83,14 @@ export async function startBenchStack(options: {
   const netsuite = await startNetSuiteEmulator({ latencyMs: options.latencyMs, concurrencyLimit: 20 });
   // Autotask's real limit is 10,000 requests/hour per database; raised here so that the
   // throughput being measured is calsync's, not the emulated budget's (see BENCHMARKS.md).
-  const autotask = await startAutotaskEmulator({ latencyMs: options.latencyMs, requestsPerHour: 100_000_000 });
+  // The baseline is another integration, with Autotask threads of its own (3 per integration and
+  // endpoint): on calsync's integration code it took calsync's threads, and both failed ThreadLimit.
+  const baselineApiUser = { integrationCode: 'BENCHBASELINE0001', userName: 'baseline@example.com', secret: 'b' };
+  const autotask = await startAutotaskEmulator({
+    latencyMs: options.latencyMs,
+    requestsPerHour: 100_000_000,
+    apiUsers: [DEFAULT_API_USER, baselineApiUser],
+  });
 
   const graphApp = { tenantId: 'bench-directory', clientId: 'calsync-bench-app', clientSecret: 'bench-graph-secret' };
   graph.registerApp(graphApp);
@@ -151,7 +161,9 @@ export async function startBenchStack(options: {
   };
   const children: ChildProcess[] = [];
   const spawnChild = (script: string, extra: Record<string, string> = {}) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', path.join(projectDir, script)], {
+    // `--cpu-prof DIR`: each process writes a V8 CPU profile there when it exits.
+    const profile = options.cpuProfileDir ? ['--cpu-prof', '--cpu-prof-dir', options.cpuProfileDir] : [];
+    const child = spawn(process.execPath, [...profile, '--import', 'tsx', path.join(projectDir, script)], {
       env: { ...childEnv, ...extra },
       stdio: ['ignore', 'ignore', 'pipe'],
       cwd: projectDir,
@@ -174,8 +186,16 @@ export async function startBenchStack(options: {
     netsuite,
     autotask,
     temporalAddress: temporal.address,
+    temporalPid: temporal.process.pid,
     /** Direct provider clients for the baseline (same auth and transport as the worker's). */
-    connectors: () => new ConnectorRegistry(tenants).forTenant(TENANT),
+    connectors: async () => ({
+      ...(await new ConnectorRegistry(tenants).forTenant(TENANT)),
+      autotask: new AutotaskClient({
+        credentials: baselineApiUser,
+        zoneLookupUrl: autotask.zoneLookupUrl,
+        databaseId: 'bench-baseline',
+      }),
+    }),
     apiUrl,
     push,
     // Without PUBLIC_BASE_URL the worker makes no Graph subscriptions (polling only).

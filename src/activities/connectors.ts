@@ -3,6 +3,7 @@ import { AutotaskClient } from '../providers/autotask';
 import { createGraphClient, type GraphClient } from '../providers/graph';
 import { createNetSuiteClient, type NetSuiteClient } from '../providers/netsuite/netsuite-client';
 import { autotaskBudgetScope } from '../providers/autotask/gate-keys';
+import { adoptAutotaskThreshold } from './autotask-threshold';
 import type { BudgetSource } from '../providers/autotask/budget-metric';
 import type { CallObserver } from '../providers/call-observer';
 import type { ProviderName } from '../providers/provider-error';
@@ -109,9 +110,8 @@ export class ConnectorRegistry implements BudgetSource {
       });
     }
     if (autotask && secrets.autotask) {
-      const gate = this.pool
-        ? autotaskGate({ pool: this.pool, sharePercent: Math.round(autotask.hourlyBudgetShare * 100) })
-        : undefined;
+      const sharePercent = Math.round(autotask.hourlyBudgetShare * 100);
+      const gate = this.pool ? autotaskGate({ pool: this.pool, sharePercent }) : undefined;
       if (gate) this.autotaskGates.set(autotaskBudgetScope(tenantId), gate);
       result.autotask = new AutotaskClient({
         credentials: {
@@ -125,6 +125,7 @@ export class ConnectorRegistry implements BudgetSource {
         onCall: countCalls('autotask'),
         ...(gate ? { gate } : {}),
       });
+      if (gate) await adoptAutotaskThreshold(result.autotask, gate, sharePercent);
     }
     return result;
   }

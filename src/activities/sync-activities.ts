@@ -59,8 +59,12 @@ export interface HintedInput extends UserRef {
 export interface TenantChanges {
   /** False when the tenant has no connection to this provider (the poller then ends). */
   connected: boolean;
-  /** The users each change concerns, with the record ids to look at. */
-  affected: { userId: string; recordIds: string[] }[];
+  /**
+   * The users each change concerns, with the record ids to look at; `changedRecordIds` are those
+   * of them known to be a person's edit (not our own write), which the user's sync may read
+   * together with the item's other replicas (ADR 0009).
+   */
+  affected: { userId: string; recordIds: string[]; changedRecordIds?: string[] }[];
   /** Poll again no sooner than this (e.g. NetSuite with the push bundle: the poll is a safety net). */
   nextPollMs?: number;
   /**
@@ -371,15 +375,23 @@ export async function pollAutotask(ctx: ActivityContext, input: TenantPollInput)
     return feed.pull(cursor);
   };
   // Each entity's watermark is kept only once every entity was read, so a failed pull is read again.
-  const appointments = await pull('Appointments');
+  // The three are different endpoints (Autotask's thread limit is per endpoint): read side by side.
+  const [appointments, toDos, serviceCalls] = await Promise.all([
+    pull('Appointments'),
+    pull('CompanyToDos'),
+    pull('ServiceCalls'),
+  ]);
   const ours = await ownWrites(ctx, input.tenantId, byResource, appointments.changes);
+  const changedByUser = new Map<string, Set<string>>();
   for (const change of appointments.changes) {
-    if (!ours.has(change.id)) touch(change.resourceID, `appointment:${change.id}`);
+    if (ours.has(change.id)) continue;
+    touch(change.resourceID, `appointment:${change.id}`);
+    // Its stamp is not the version we wrote: a person's edit.
+    const userId = byResource.get(Number(change.resourceID));
+    if (userId) addAffected(changedByUser, userId, `appointment:${change.id}`);
   }
   // DESIGN.md §2: To-Dos and Service Calls reach Outlook too (service calls: each of their resources).
-  const toDos = await pull('CompanyToDos');
   for (const change of toDos.changes) touch(change.assignedToResourceID, `todo:${change.id}`);
-  const serviceCalls = await pull('ServiceCalls');
   for (const details of await loadServiceCallDetails(autotask, serviceCalls.changes)) {
     for (const resource of details.resources) touch(resource.id, `servicecall:${details.call.id}`);
   }
@@ -391,7 +403,10 @@ export async function pollAutotask(ctx: ActivityContext, input: TenantPollInput)
   return {
     ...kept,
     connected: true,
-    affected: [...affected].map(([userId, ids]) => ({ userId, recordIds: [...ids] })),
+    affected: [...affected].map(([userId, ids]) => {
+      const changed = changedByUser.get(userId);
+      return { userId, recordIds: [...ids], ...(changed ? { changedRecordIds: [...changed] } : {}) };
+    }),
   };
 }
 

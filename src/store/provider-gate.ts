@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { type Pool } from 'pg';
 import { z } from 'zod';
-import { type CallGate } from '../providers/call-gate';
+import { type CallGate, inProcessGate } from '../providers/call-gate';
 import { ProviderError, type ProviderName } from '../providers/provider-error';
 
 /**
@@ -58,19 +58,49 @@ export class PostgresCallGate implements CallGate {
   private readonly maxWaitMs: number;
   private readonly pollMs: number;
   private readonly holder: string;
+  private budget: BudgetOptions | undefined;
+  /**
+   * This process's own calls queue here first, in order, and only as many as the limit ask
+   * PostgreSQL: without it every call beyond the limit polled the leases table with back-off,
+   * which cost database round trips and up to hundreds of ms after a slot freed.
+   */
+  private readonly local: CallGate;
 
   constructor(private readonly options: PostgresGateOptions) {
+    this.budget = options.budget;
     this.leaseMs = options.leaseMs ?? 60_000;
     this.maxWaitMs = options.maxWaitMs ?? 30_000;
     this.pollMs = options.pollMs ?? 50;
     this.holder = options.holder ?? `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
+    this.local = inProcessGate(options.maxConcurrent, {
+      maxWaitMs: this.maxWaitMs,
+      refuse: (key) =>
+        this.refusal(key, 'ConcurrencyLimit', this.pollMs * 10, `all ${options.maxConcurrent} slots busy`),
+    });
   }
 
   scopeOf(key: string): string {
-    return (this.options.budget?.scopeOf ?? defaultScopeOf)(key);
+    return (this.budget?.scopeOf ?? defaultScopeOf)(key);
   }
 
-  async run<T>(key: string, fn: () => Promise<T>): Promise<T> {
+  /** Requests admitted per window in each scope from now on (e.g. the provider's own figure). */
+  setBudgetRequests(requests: number): void {
+    if (!this.budget) throw new Error('this gate has no budget');
+    if (!(Number.isInteger(requests) && requests > 0))
+      throw new Error(`a budget must be a positive integer, got ${requests}`);
+    this.budget = { ...this.budget, requests };
+  }
+
+  /** Requests admitted per window in each scope (undefined: no budget). */
+  get budgetRequests(): number | undefined {
+    return this.budget?.requests;
+  }
+
+  run<T>(key: string, fn: () => Promise<T>): Promise<T> {
+    return this.local.run(key, () => this.runLeased(key, fn));
+  }
+
+  private async runLeased<T>(key: string, fn: () => Promise<T>): Promise<T> {
     const leaseId = await this.acquire(key);
     const renew = setInterval(() => void this.renew(leaseId), Math.max(10, Math.floor(this.leaseMs / 3)));
     renew.unref();
@@ -84,7 +114,7 @@ export class PostgresCallGate implements CallGate {
 
   /** Requests left in the scope's current window (the budget when nothing was spent). */
   async remaining(scope: string): Promise<number> {
-    const budget = this.options.budget;
+    const budget = this.budget;
     if (!budget) return Number.POSITIVE_INFINITY;
     const result = await this.options.pool.query(
       `SELECT count(*) AS used FROM provider_gate_ledger
@@ -96,7 +126,7 @@ export class PostgresCallGate implements CallGate {
   }
 
   private async acquire(key: string): Promise<string> {
-    const budget = this.options.budget;
+    const budget = this.budget;
     const scope = budget ? this.scopeOf(key) : key;
     const started = Date.now();
     for (let attempt = 0; ; attempt++) {

@@ -7,6 +7,7 @@ import { Pool } from 'pg';
 import { Registry } from 'prom-client';
 import { startAutotaskEmulator } from '../../src/emulators/autotask';
 import { AutotaskClient, registerAutotaskBudgetGauge, where } from '../../src/providers/autotask';
+import { adoptAutotaskThreshold } from '../../src/activities/autotask-threshold';
 import { ProviderError } from '../../src/providers/provider-error';
 import migration from '../../src/store/migrations/0002_provider_gate';
 import { autotaskGate, PostgresCallGate } from '../../src/store/provider-gate';
@@ -242,6 +243,32 @@ describe('PostgresCallGate', () => {
     await expect(gate.run(key, async () => Promise.reject(new Error('boom')))).rejects.toThrow('boom');
     await expect(gate.run(key, async () => 'free')).resolves.toBe('free');
   });
+
+  it('lets this process’s calls beyond the limit in as slots free, in the order they came, or refuses one that waited too long', async () => {
+    const gate = new PostgresCallGate({ pool: newPool(), provider: 'netsuite', maxConcurrent: 1, maxWaitMs: 5_000 });
+    const key = 'netsuite:fifo-account';
+    let release!: () => void;
+    const held = gate.run(key, () => new Promise<void>((resolve) => (release = resolve)));
+    const order: number[] = [];
+    const waiters = [1, 2, 3, 4, 5, 6].map((n) => gate.run(key, async () => void order.push(n)));
+    await sleep(100);
+    expect(order).toEqual([]);
+    release();
+    await Promise.all([held, ...waiters]);
+    // Polling the leases table with jittered back-off let them in in any order.
+    expect(order).toEqual([1, 2, 3, 4, 5, 6]);
+
+    const impatient = new PostgresCallGate({ pool: newPool(), provider: 'netsuite', maxConcurrent: 1, maxWaitMs: 50 });
+    let free!: () => void;
+    const busy = impatient.run(key, () => new Promise<void>((resolve) => (free = resolve)));
+    await expect(impatient.run(key, async () => 'late')).rejects.toMatchObject({
+      code: 'ConcurrencyLimit',
+      retryable: true,
+    });
+    free();
+    await busy;
+    await expect(impatient.run(key, async () => 'free again')).resolves.toBe('free again');
+  });
 });
 
 describe('autotaskGate', () => {
@@ -278,6 +305,33 @@ describe('autotaskGate', () => {
       );
       expect(emulator.peakConcurrency('Appointments')).toBe(3);
       expect(emulator.requestLog.count({ status: 500 })).toBe(0);
+    } finally {
+      await emulator.close();
+    }
+  });
+
+  it('takes its budget from the threshold the Autotask database reports, and keeps the documented one when it cannot read it', async () => {
+    const emulator = await startAutotaskEmulator({ requestsPerHour: 40_000 });
+    try {
+      const client = new AutotaskClient({
+        credentials: emulator.credentials,
+        zoneLookupUrl: emulator.zoneLookupUrl,
+        databaseId: 'threshold-db',
+      });
+      const gate = autotaskGate({ pool: newPool(), sharePercent: 25, maxWaitMs: 0 });
+      expect(await gate.remaining('autotask:threshold-db')).toBe(2_500);
+      expect(await adoptAutotaskThreshold(client, gate, 25)).toBe(10_000);
+      expect(gate.budgetRequests).toBe(10_000);
+      expect(await gate.remaining('autotask:threshold-db')).toBe(10_000);
+
+      const unreachable = new AutotaskClient({
+        credentials: { ...emulator.credentials, secret: 'wrong' },
+        zoneLookupUrl: emulator.zoneLookupUrl,
+        databaseId: 'threshold-db-2',
+      });
+      const other = autotaskGate({ pool: newPool(), sharePercent: 25, maxWaitMs: 0 });
+      expect(await adoptAutotaskThreshold(unreachable, other, 25)).toBeUndefined();
+      expect(other.budgetRequests).toBe(2_500);
     } finally {
       await emulator.close();
     }

@@ -45,6 +45,12 @@ export class EntityStore {
     return rec ? { ...rec } : undefined;
   }
 
+  /** A copy of the first record that matches, without copying the others. */
+  find(entity: EntityName, matches: (record: Readonly<EntityRecord>) => boolean): EntityRecord | undefined {
+    for (const record of this.table(entity).values()) if (matches(record)) return { ...record };
+    return undefined;
+  }
+
   all(entity: EntityName): EntityRecord[] {
     return [...this.table(entity).values()].sort((a, b) => Number(a.id) - Number(b.id)).map((r) => ({ ...r }));
   }

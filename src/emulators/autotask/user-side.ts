@@ -61,6 +61,7 @@ export function createUserSide(store: EntityStore) {
   return {
     get: (entity: EntityName, id: number): EntityRecord | undefined => store.get(entity, id),
     list: (entity: EntityName): EntityRecord[] => store.all(entity),
+    find: (entity: EntityName, matches: (record: Readonly<EntityRecord>) => boolean) => store.find(entity, matches),
 
     createResource: (input: {
       firstName: string;

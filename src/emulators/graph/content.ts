@@ -1,4 +1,4 @@
-import { convert } from 'html-to-text';
+import { compile } from 'html-to-text';
 import { GraphHttpError, invalidRequest } from './graph-error';
 import { parseWallClock, resolveZone, zeroTime } from './date-time';
 import type { Attendee, EventContent, Location, PatternedRecurrence, WallTime } from './model';
@@ -25,8 +25,11 @@ export function toStoredBody(body: { contentType: 'text' | 'html'; content: stri
   };
 }
 
+// Compiled once: convert() compiles its options on every call, which made rendering events costly.
+const htmlToText = compile({ wordwrap: false });
+
 export function bodyText(body: EventContent['body']): string {
-  return body.contentType === 'text' ? body.content : convert(body.content, { wordwrap: false }).trim();
+  return body.contentType === 'text' ? body.content : htmlToText(body.content).trim();
 }
 
 export function toLocation(input: EventWrite['location']): Location {

@@ -26,6 +26,20 @@ export function resolveZone(name: string): string | undefined {
  * TimeZoneInfo does; Exchange's own choice is not documented.
  */
 export function parseWallClock(dateTime: string, zone: string): DateTime | undefined {
+  // Every rendering of an event reads its wall times again, and each reading asks Intl for a
+  // zone's offsets ten times: remembered (DateTime values are immutable).
+  const key = `${zone}|${dateTime}`;
+  if (wallClockMemo.has(key)) return wallClockMemo.get(key);
+  const parsed = parseWallClockNow(dateTime, zone);
+  if (wallClockMemo.size >= WALL_CLOCK_MEMO_SIZE) wallClockMemo.clear();
+  wallClockMemo.set(key, parsed);
+  return parsed;
+}
+
+const WALL_CLOCK_MEMO_SIZE = 20_000;
+const wallClockMemo = new Map<string, DateTime | undefined>();
+
+function parseWallClockNow(dateTime: string, zone: string): DateTime | undefined {
   const trimmed = dateTime.replace(/(\.\d{3})\d+/, '$1');
   const floating = DateTime.fromISO(trimmed, { zone: 'UTC' });
   if (!floating.isValid || /(Z|[+-]\d\d:?\d\d)$/.test(trimmed)) {

@@ -61,6 +61,8 @@ export interface NetSuiteAccountHandle {
   /** A copy of the stored event (NetSuite's own view, wall clock and zone verbatim). */
   getEvent(id: string): StoredEvent | undefined;
   listEvents(): StoredEvent[];
+  /** A copy of the first event that matches, without copying the others (cheap to call often). */
+  findEvent(matches: (event: Readonly<StoredEvent>) => boolean): StoredEvent | undefined;
   /** Invitation, update and cancellation emails NetSuite would have sent. */
   readonly sentEmails: readonly SentEmail[];
   configurePush(config: PushConfig | undefined): void;
@@ -138,6 +140,10 @@ export async function startNetSuiteEmulator(options: NetSuiteEmulatorOptions = {
         return event && structuredClone(event);
       },
       listEvents: () => [...account.events.values()].map((e) => structuredClone(e)),
+      findEvent: (matches) => {
+        for (const event of account.events.values()) if (matches(event)) return structuredClone(event);
+        return undefined;
+      },
       sentEmails: account.sentEmails,
       configurePush: (config) => pusher.configure(config),
       get pushes() {

@@ -1,4 +1,4 @@
-import { convert } from 'html-to-text';
+import { compile } from 'html-to-text';
 import { IANAZone } from 'luxon';
 import { datesToGraphAllDay, graphAllDayToDates } from '../../domain/all-day';
 import {
@@ -51,17 +51,20 @@ const responseValues: Record<string, ResponseStatus> = {
   notresponded: 'notResponded',
 };
 
+// Compiled once: html-to-text's convert() compiles its options (selectors and all) on every call.
+const htmlToText = compile({
+  wordwrap: false,
+  selectors: [
+    { selector: 'a', options: { ignoreHref: true } },
+    { selector: 'img', format: 'skip' },
+  ],
+});
+
 /** HTML body → plain text (Graph stores bodies as HTML whatever was sent). */
 export function bodyToText(body: GraphEvent['body']): string {
   const content = body?.content ?? '';
   if ((body?.contentType ?? 'html').toLowerCase() === 'text') return content.trim();
-  return convert(content, {
-    wordwrap: false,
-    selectors: [
-      { selector: 'a', options: { ignoreHref: true } },
-      { selector: 'img', format: 'skip' },
-    ],
-  }).trim();
+  return htmlToText(content).trim();
 }
 
 function kindOf(type: string | null | undefined): CanonicalEvent['kind'] {

@@ -46,6 +46,7 @@ export async function tenantPoller(input: TenantPollerInput): Promise<void> {
   let lastScanAt = input.lastScanAt ?? Date.now();
   const scanEvery = input.deletionScanIntervalMs ?? DEFAULT_SCAN_INTERVAL_MS;
   for (let round = 0; round < ROUNDS_PER_RUN; round++) {
+    const roundStart = Date.now();
     const poll = input.provider === 'netsuite' ? activities.pollNetSuite : activities.pollAutotask;
     // The cursors are saved after the users were told: a poll whose completion a restart lost
     // must read its changes again, not find them behind a cursor it had already moved.
@@ -61,24 +62,58 @@ export async function tenantPoller(input: TenantPollerInput): Promise<void> {
       lastScanAt = Date.now();
       affected.push(...scanned.affected);
     }
-    let told = 0;
-    for (const { userId, recordIds } of affected) {
-      try {
-        await getExternalWorkflowHandle(userSyncWorkflowId(input.tenantId, userId)).signal(changedSignal, {
-          source: input.provider,
-          records: recordIds,
-        });
-        told++;
-      } catch {
-        // The user is not syncing: hints never start a sync.
-      }
-    }
+    // Every user at once, and the poll interval counted from the round's start: one signal after
+    // another, then a full interval, made the period (and a change's wait) grow with the load.
+    const promptly = patched('poller-signals-together');
+    const told = promptly ? await tellTogether(input, affected) : await tellOneByOne(input, affected);
     if (cursors?.length) await activities.saveTenantCursors({ tenantId: input.tenantId, cursors });
     idle = affected.length > 0 && told === 0 ? idle + 1 : 0;
     setCurrentDetails(`**last poll:** ${new Date().toISOString()}, ${affected.length} users concerned, ${told} told`);
     if (idle >= MAX_IDLE_ROUNDS) return;
     if (workflowInfo().continueAsNewSuggested) break;
-    await sleep(Math.max(input.intervalMs, nextPollMs ?? 0));
+    const interval = Math.max(input.intervalMs, nextPollMs ?? 0);
+    await sleep(promptly ? Math.max(1, interval - (Date.now() - roundStart)) : interval);
   }
   await continueAsNew<typeof tenantPoller>({ ...input, idleRounds: idle, lastScanAt });
+}
+
+type Affected = Awaited<ReturnType<Activities['pollAutotask']>>['affected'];
+
+/** The hints of one user: a person's edits apart, so that the user's sync may read early (ADR 0009). */
+function hintsOf(provider: TenantPollerInput['provider'], { recordIds, changedRecordIds }: Affected[number]) {
+  const changed = new Set(changedRecordIds ?? []);
+  const others = recordIds.filter((id) => !changed.has(id));
+  return [
+    ...(changed.size ? [{ source: provider, records: [...changed], changed: true }] : []),
+    ...(others.length ? [{ source: provider, records: others }] : []),
+  ];
+}
+
+/** Signals every affected user side by side; the number told (a user not syncing is skipped). */
+async function tellTogether(input: TenantPollerInput, affected: Affected): Promise<number> {
+  const results = await Promise.allSettled(
+    affected.map(async (entry) => {
+      const handle = getExternalWorkflowHandle(userSyncWorkflowId(input.tenantId, entry.userId));
+      for (const hint of hintsOf(input.provider, entry)) await handle.signal(changedSignal, hint);
+    })
+  );
+  // A rejected signal: the user is not syncing, and hints never start a sync.
+  return results.filter((r) => r.status === 'fulfilled').length;
+}
+
+/** The poller's first way (kept for histories recorded before 'poller-signals-together'). */
+async function tellOneByOne(input: TenantPollerInput, affected: Affected): Promise<number> {
+  let told = 0;
+  for (const { userId, recordIds } of affected) {
+    try {
+      await getExternalWorkflowHandle(userSyncWorkflowId(input.tenantId, userId)).signal(changedSignal, {
+        source: input.provider,
+        records: recordIds,
+      });
+      told++;
+    } catch {
+      // The user is not syncing: hints never start a sync.
+    }
+  }
+  return told;
 }

@@ -1,0 +1,58 @@
+import { MockActivityEnvironment } from '@temporalio/testing';
+import { createActivityContext } from '../../src/activities/context';
+import { syncRecords } from '../../src/activities/engine/sync-records';
+import { pollAutotask, type TenantChanges } from '../../src/activities/sync-activities';
+import { replicaKey } from '../../src/domain/link';
+import { ItemStore } from '../../src/store/items';
+import { type SyncStack, startSyncStack } from '../support/sync-stack';
+import { tenantSyncContext } from '../support/tenant-sync-context';
+
+/*
+ * The Autotask tenant poller tells each user which appointments a person changed apart from the
+ * other records it names: the user's sync may then read the item's other replicas beside the
+ * appointment (ADR 0009, ADR 0010). Our own writes are not named at all.
+ */
+let stack: SyncStack;
+beforeAll(async () => {
+  stack = await startSyncStack();
+}, 60_000);
+afterAll(async () => stack?.close(), 60_000);
+
+async function poll(): Promise<TenantChanges> {
+  const ctx = createActivityContext({ pool: stack.db.pool, box: stack.box });
+  return new MockActivityEnvironment().run(() => pollAutotask(ctx, { tenantId: stack.sandbox.tenantId }));
+}
+
+function namedFor(changes: TenantChanges, userId: string) {
+  const entry = changes.affected.find((a) => a.userId === userId);
+  return { records: entry?.recordIds ?? [], changed: entry?.changedRecordIds ?? [] };
+}
+
+it('names a person’s appointment edit as changed, and our own write not at all', async () => {
+  const { tenantId, userId } = stack.sandbox;
+  const outlook = stack.sandbox.graph.userSide.createEvent(stack.sandbox.info.mailbox, {
+    subject: 'Polled appointment',
+    start: '2026-12-22T09:00:00',
+    end: '2026-12-22T10:00:00',
+    timeZone: 'UTC',
+  }) as { id: string };
+  const ctx = await tenantSyncContext(stack, userId);
+  await new MockActivityEnvironment().run(() =>
+    syncRecords(ctx, [{ side: 'outlook', recordId: outlook.id, userId }], { guardUserId: userId })
+  );
+  const stored = await new ItemStore(stack.db.pool).findByRecord(tenantId, replicaKey('outlook', userId), outlook.id);
+  const appointment = stored?.link.replicas[replicaKey('autotask', userId)]?.recordId;
+  expect(appointment).toMatch(/^appointment:\d+$/);
+
+  // The first poll reads everything of the last days (the sandbox's demo data too): not our copy.
+  const first = namedFor(await poll(), userId);
+  expect(first.records).not.toContain(appointment);
+
+  // Autotask stamps to the second: the person's edit must not share our write's stamp.
+  await new Promise((r) => setTimeout(r, 1100));
+  const id = Number(appointment!.split(':')[1]);
+  stack.sandbox.autotask.userSide.updateAppointment(id, { title: 'Polled appointment, edited in Autotask' });
+  const second = namedFor(await poll(), userId);
+  expect(second.records).toContain(appointment);
+  expect(second.changed).toContain(appointment);
+}, 60_000);
