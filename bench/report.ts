@@ -29,6 +29,8 @@ export interface StepResult {
   workerCpuShare: number;
   /** Cores used by each process of the stack over the step (load and drain). */
   coresByRole?: CpuByRole;
+  /** PostgreSQL transactions in calsync's database over the step. */
+  databaseTransactions?: number;
 }
 
 export interface Report {
@@ -106,15 +108,15 @@ export function renderReport(r: Report): string {
   lines.push('');
   lines.push('### Throughput, calls and Temporal cost per step', '');
   lines.push(
-    '| rate | changes made | propagations seen | not seen within 60 s | worst p99 (ms) | p99 < 2 s | Graph calls / propagation | NetSuite | Autotask | (same, polling subtracted) | workflow tasks / change | history events / change | worker CPU (cores) |'
+    '| rate | changes made | propagations seen | not seen within 60 s | worst p99 (ms) | p99 < 2 s | Graph calls / propagation | NetSuite | Autotask | (same, polling subtracted) | workflow tasks / change | history events / change | database transactions / change | worker CPU (cores) |'
   );
-  lines.push('|---|---|---|---|---|---|---|---|---|---|---|---|---|');
+  lines.push('|---|---|---|---|---|---|---|---|---|---|---|---|---|---|');
   for (const s of r.steps) {
     const worst = Math.max(...DIRECTIONS.map((d) => s.latency[d].p99).filter(Number.isFinite));
     const p = s.propagated || NaN;
     const sub = (k: 'graph' | 'netsuite' | 'autotask') => f2((s.calls[k] - s.pollingCalls[k]) / p);
     lines.push(
-      `| ${s.rate} | ${s.changes} | ${s.propagated} | ${s.lost} | ${ms(worst)} | ${worst < 2000 ? 'yes' : 'no'} | ${f2(s.calls.graph / p)} | ${f2(s.calls.netsuite / p)} | ${f2(s.calls.autotask / p)} | ${sub('graph')} / ${sub('netsuite')} / ${sub('autotask')} | ${f2(s.workflowTasks / s.changes)} | ${f2(s.historyEvents / s.changes)} | ${f2(s.workerCpuShare)} |`
+      `| ${s.rate} | ${s.changes} | ${s.propagated} | ${s.lost} | ${ms(worst)} | ${worst < 2000 ? 'yes' : 'no'} | ${f2(s.calls.graph / p)} | ${f2(s.calls.netsuite / p)} | ${f2(s.calls.autotask / p)} | ${sub('graph')} / ${sub('netsuite')} / ${sub('autotask')} | ${f2(s.workflowTasks / s.changes)} | ${f2(s.historyEvents / s.changes)} | ${f1((s.databaseTransactions ?? NaN) / s.changes)} | ${f2(s.workerCpuShare)} |`
     );
   }
   const sustained = r.steps.filter(

@@ -84,6 +84,14 @@ async function historyTotals(
   return { events, workflowTasks, executions };
 }
 
+/** Transactions PostgreSQL has committed or rolled back in calsync's database so far (every query outside one counts). */
+async function databaseTransactions(stack: BenchStack): Promise<number> {
+  const { rows } = await stack.pool.query<{ n: string }>(
+    'SELECT xact_commit + xact_rollback AS n FROM pg_stat_database WHERE datname = current_database()'
+  );
+  return Number(rows[0]?.n ?? NaN);
+}
+
 async function waitForApi(url: string): Promise<void> {
   for (let i = 0; i < 600; i++) {
     const ok = await fetch(`${url}/readyz`).then(
@@ -282,6 +290,7 @@ async function loadPhase(
     const h0 = await historyTotals(stack);
     const cpu0 = processStats(workerPid)?.cpuSeconds ?? 0;
     const roles0 = roles();
+    const tx0 = await databaseTransactions(stack);
     const b0 = baselineCalls;
     const stepStart = Date.now();
     const scanner = setInterval(() => {
@@ -408,6 +417,7 @@ async function loadPhase(
     const h1 = await historyTotals(stack);
     const cpu1 = processStats(workerPid)?.cpuSeconds ?? 0;
     const roles1 = roles();
+    const tx1 = await databaseTransactions(stack);
     const propagated = Object.values(latencies).reduce((n, l) => n + l.length, 0);
     const quiet = report.quiet;
     const step: StepResult = {
@@ -454,6 +464,7 @@ async function loadPhase(
       workflowTasks: h1.workflowTasks - h0.workflowTasks,
       workerCpuShare: (cpu1 - cpu0) / elapsed,
       coresByRole: coresBetween(roles0, roles1, elapsed),
+      databaseTransactions: tx1 - tx0,
     };
     report.steps.push(step);
     log(`step ${rate}/s: ${JSON.stringify(step.latency)} lost ${lost}`);

@@ -364,7 +364,9 @@ export async function pollAutotask(ctx: ActivityContext, input: TenantPollInput)
     const userId = byResource.get(Number(resourceId));
     if (userId) addAffected(affected, userId, recordId);
   };
-  const feed = new ChangeFeed(autotask, { overlapMs: 5 * 60_000 });
+  // A write may commit minutes after its stamp (Autotask ends requests at about 5 minutes): once
+  // a minute a pull reaches back that far; the others read only the last 30 s (ADR 0010).
+  const feed = new ChangeFeed(autotask, { overlapMs: 5 * 60_000, shortOverlapMs: 30_000, deepEveryMs: 60_000 });
   const pull = async <E extends ChangeEntity>(entity: E) => {
     const stored = await ctx.cursors.get(input.tenantId, 'tenant', AUTOTASK_CURSORS[entity]);
     const cursor = stored

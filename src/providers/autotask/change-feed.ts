@@ -36,6 +36,8 @@ export interface ChangeCursor {
   watermark: string;
   /** Records already returned inside the overlap window: [id, change time]. */
   seen: [number, string][];
+  /** When a pull last reached back the whole overlap (UTC ISO); see ChangeFeedOptions.deepEveryMs. */
+  deepAt?: string;
 }
 
 export interface SyncWindow {
@@ -105,7 +107,17 @@ export function advanceCursor<T extends Changeable>(
 }
 
 export interface ChangeFeedOptions {
+  /** How far back a late-committing write may be stamped; what was returned is remembered this long. */
   overlapMs?: number;
+  /**
+   * How far back routine pulls reach (default: the whole overlap). At a high rate of changes the
+   * whole overlap re-reads thousands of records on every pull, nearly all of them already seen; a
+   * shorter reach reads only the recent ones, and every `deepEveryMs` one pull reaches back the
+   * whole overlap, so a write that commits later than the short reach is still found, later.
+   */
+  shortOverlapMs?: number;
+  deepEveryMs?: number;
+  now?: () => number;
 }
 
 /**
@@ -115,6 +127,9 @@ export interface ChangeFeedOptions {
  */
 export class ChangeFeed {
   private readonly overlapMs: number;
+  private readonly shortOverlapMs: number;
+  private readonly deepEveryMs: number;
+  private readonly now: () => number;
   private readonly scanOnly = new Set<ChangeEntity>();
 
   constructor(
@@ -122,6 +137,16 @@ export class ChangeFeed {
     options: ChangeFeedOptions = {}
   ) {
     this.overlapMs = options.overlapMs ?? DEFAULT_OVERLAP_MS;
+    this.shortOverlapMs = Math.min(options.shortOverlapMs ?? this.overlapMs, this.overlapMs);
+    this.deepEveryMs = options.deepEveryMs ?? 0;
+    this.now = options.now ?? Date.now;
+  }
+
+  /** Whether this pull reaches back the whole overlap: the first, and one every deepEveryMs. */
+  private isDeep(cursor: ChangeCursor, now: number): boolean {
+    if (this.shortOverlapMs >= this.overlapMs || cursor.deepAt === undefined) return true;
+    const last = Date.parse(cursor.deepAt);
+    return !(now - last < this.deepEveryMs && now >= last);
   }
 
   /** True once the entity's change field proved unqueryable and pulls scan the window instead. */
@@ -137,8 +162,15 @@ export class ChangeFeed {
     let records: Changeable[];
     if (!this.scanOnly.has(entity)) {
       try {
-        records = await this.fetch(entity, changeFilter(cursor, this.overlapMs, window));
-        return advanceCursor(cursor, records, this.overlapMs) as { changes: ChangeRecords[E][]; cursor: ChangeCursor };
+        const now = this.now();
+        const deep = this.isDeep(cursor, now);
+        records = await this.fetch(entity, changeFilter(cursor, deep ? this.overlapMs : this.shortOverlapMs, window));
+        const advanced = advanceCursor(cursor, records, this.overlapMs);
+        const deepAt = deep ? new Date(now).toISOString() : cursor.deepAt;
+        return {
+          changes: advanced.changes as ChangeRecords[E][],
+          cursor: { ...advanced.cursor, ...(deepAt !== undefined ? { deepAt } : {}) },
+        };
       } catch (err) {
         const field = CHANGE_FIELDS[entity];
         const refusedField =

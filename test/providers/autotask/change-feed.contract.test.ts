@@ -55,6 +55,43 @@ describe('change cursors against the emulator', () => {
     expect(late.changes.map((c) => c.title)).toEqual(['B2']);
   });
 
+  it('routine pulls reach back a short way, and a periodic deep pull still finds a write that committed late', async () => {
+    const clock = manualClock();
+    h = await startHarness({ now: clock.now });
+    const u = h.emulator.userSide;
+    const now = () => clock.now().getTime();
+    const feed = new ChangeFeed(h.client, { overlapMs: 120_000, shortOverlapMs: 10_000, deepEveryMs: 60_000, now });
+    const appointment = (title: string) =>
+      u.createAppointment({
+        resourceID: h.seed.dana,
+        title,
+        startDateTime: '2026-03-05T09:00:00Z',
+        endDateTime: '2026-03-05T10:00:00Z',
+      });
+    const a = appointment('A');
+    const b = appointment('B');
+    const first = await feed.pull(initialCursor('Appointments', '2026-03-01T00:00:00Z'), window);
+    expect(first.changes.map((c) => c.title)).toEqual(['A', 'B']);
+
+    clock.advance(30_000);
+    u.updateAppointment(Number(a.id), { title: 'A2' });
+    const routine = await feed.pull(first.cursor, window);
+    expect(routine.changes.map((c) => c.title)).toEqual(['A2']);
+
+    // B's edit is stamped 25 s before A2's but commits only now: beyond the short reach.
+    clock.advance(-25_000);
+    u.updateAppointment(Number(b.id), { title: 'B2' });
+    clock.advance(25_000);
+    const missed = await feed.pull(routine.cursor, window);
+    expect(missed.changes).toEqual([]);
+
+    clock.advance(60_000);
+    const deep = await feed.pull(missed.cursor, window);
+    expect(deep.changes.map((c) => c.title)).toEqual(['B2']);
+    // What the deep pull re-read and had already returned is not returned again.
+    expect((await feed.pull(deep.cursor, window)).changes).toEqual([]);
+  });
+
   it('finds never-modified service calls whose change field Autotask leaves null', async () => {
     const clock = manualClock();
     h = await startHarness({ now: clock.now, changeFieldOnCreate: 'null' });
