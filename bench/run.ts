@@ -370,13 +370,13 @@ async function loadPhase(
         netsuite.userSide.editEvent(item.user.employeeId, item.ids.netsuite!, { title });
         track(
           'netsuite→outlook',
-          () => graph.userSide.getEvent(item.user.mailbox, item.ids.outlook)?.subject === title
+          () => graph.userSide.subjectOf(item.user.mailbox, item.ids.outlook) === title
         );
       } else {
         autotask.userSide.updateAppointment(Number(item.ids.autotask), { title });
         track(
           'autotask→outlook',
-          () => graph.userSide.getEvent(item.user.mailbox, item.ids.outlook)?.subject === title
+          () => graph.userSide.subjectOf(item.user.mailbox, item.ids.outlook) === title
         );
       }
     };

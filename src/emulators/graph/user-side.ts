@@ -1,7 +1,7 @@
 import type { Calendar } from './calendar';
 import { parseWindowBound } from './date-time';
 import { occurrenceId } from './ids';
-import { entryOfStored, viewEntries } from './occurrences';
+import { contentOf, entryOfStored, viewEntries } from './occurrences';
 import type { Attendee } from './model';
 import { renderEntry, type Json } from './render';
 import { eventWriteSchema, type EventWrite, type RecurrenceWrite } from './write-schema';
@@ -75,6 +75,8 @@ export interface UserSide {
   cancelOccurrence(mailbox: string, seriesId: string, date: string): void;
   occurrenceId(seriesId: string, date: string): string;
   getEvent(mailbox: string, id: string): UserEvent | undefined;
+  /** The event's subject, without rendering the event (cheap enough to ask many times a second). */
+  subjectOf(mailbox: string, id: string): string | undefined;
   /** Singles and series masters, as GET /events lists them. */
   listEvents(mailbox: string): UserEvent[];
   calendarView(mailbox: string, start: string, end: string): UserEvent[];
@@ -155,6 +157,13 @@ export function createUserSide(cal: Calendar): UserSide {
     getEvent(mailbox, id) {
       try {
         return render(mailbox, id);
+      } catch {
+        return undefined;
+      }
+    },
+    subjectOf(mailbox, id) {
+      try {
+        return contentOf(cal.get(cal.mailbox(mailbox), id)).subject;
       } catch {
         return undefined;
       }

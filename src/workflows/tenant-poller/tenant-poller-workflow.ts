@@ -72,7 +72,8 @@ export async function tenantPoller(input: TenantPollerInput): Promise<void> {
     if (idle >= MAX_IDLE_ROUNDS) return;
     if (workflowInfo().continueAsNewSuggested) break;
     const interval = Math.max(input.intervalMs, nextPollMs ?? 0);
-    await sleep(promptly ? Math.max(1, interval - (Date.now() - roundStart)) : interval);
+    // At least half an interval apart, so that slow rounds under load do not poll back to back.
+    await sleep(promptly ? Math.max(interval / 2, interval - (Date.now() - roundStart)) : interval);
   }
   await continueAsNew<typeof tenantPoller>({ ...input, idleRounds: idle, lastScanAt });
 }

@@ -171,4 +171,31 @@ describe('Graph emulator: events', () => {
       expect(res.status).toBe(400);
     });
   });
+
+  it('tells a person’s subject of a single event or an edited occurrence without rendering it', () => {
+    const single = h.emu.userSide.createEvent(h.alice, {
+      subject: 'Peek',
+      start: '2026-04-22T10:00:00',
+      end: '2026-04-22T11:00:00',
+    });
+    expect(h.emu.userSide.subjectOf(h.alice, single.id)).toBe('Peek');
+    h.emu.userSide.updateEvent(h.alice, single.id, { subject: 'Peek again' });
+    expect(h.emu.userSide.subjectOf(h.alice, single.id)).toBe(h.emu.userSide.getEvent(h.alice, single.id)?.subject);
+    expect(h.emu.userSide.subjectOf(h.alice, single.id)).toBe('Peek again');
+
+    const series = h.emu.userSide.createEvent(h.alice, {
+      subject: 'Daily peek',
+      start: '2026-04-23T08:00:00',
+      end: '2026-04-23T08:30:00',
+      recurrence: {
+        pattern: { type: 'daily', interval: 1 },
+        range: { type: 'numbered', startDate: '2026-04-23', numberOfOccurrences: 3 },
+      },
+    });
+    h.emu.userSide.editOccurrence(h.alice, series.id, '2026-04-24', { subject: 'Moved peek' });
+    const occurrence = h.emu.userSide.occurrenceId(series.id, '2026-04-24');
+    expect(h.emu.userSide.subjectOf(h.alice, occurrence)).toBe('Moved peek');
+    expect(h.emu.userSide.subjectOf(h.alice, h.emu.userSide.occurrenceId(series.id, '2026-04-25'))).toBe('Daily peek');
+    expect(h.emu.userSide.subjectOf(h.alice, 'no-such-event')).toBeUndefined();
+  });
 });
