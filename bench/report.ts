@@ -148,7 +148,10 @@ export function renderReport(r: Report): string {
       ''
     );
   if (r.probes?.length) {
-    lines.push('### One change on a quiet system: provider calls beyond polling (mean of 3)', '');
+    lines.push(
+      '### One change on a quiet system: provider calls beyond polling (mean of 3; Autotask: every call but the tenant poller’s queries)',
+      ''
+    );
     lines.push('| change made in | Graph | NetSuite | Autotask | total | minimum (read + writes) | ÷ minimum |');
     lines.push('|---|---|---|---|---|---|---|');
     for (const kind of ['outlook', 'netsuite', 'autotask']) {

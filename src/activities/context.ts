@@ -2,6 +2,7 @@ import type { Pool } from 'pg';
 import { AuditLog } from '../store/audit';
 import { CursorStore } from '../store/cursors';
 import type { SecretBox } from '../store/secret-box';
+import { TenantUsers } from '../store/tenant-users';
 import { type Tenant, TenantStore } from '../store/tenants';
 import { type User, UserStore } from '../store/users';
 import { ConnectorRegistry } from './connectors';
@@ -21,6 +22,8 @@ export interface ActivityContext {
   cursors: CursorStore;
   audit: AuditLog;
   connectors: ConnectorRegistry;
+  /** Each tenant's users, kept while they do not change (migration 0006). */
+  tenantUsers: TenantUsers;
   now(): Date;
   loadUser(ref: UserRef): Promise<{ user: User; tenant: Tenant }>;
 }
@@ -41,6 +44,7 @@ export function createActivityContext(deps: {
     cursors: new CursorStore(deps.pool),
     audit: new AuditLog(deps.pool),
     connectors: new ConnectorRegistry(tenants, deps.pool),
+    tenantUsers: new TenantUsers(deps.pool),
     now: deps.now ?? (() => new Date()),
     async loadUser(ref) {
       const [user, tenant] = await Promise.all([users.get(ref.userId), tenants.get(ref.tenantId)]);

@@ -9,8 +9,8 @@ import {
   pullOutlook,
   type PullInput,
   saveTenantCursors,
+  type SaveTenantCursorsInput,
   syncHinted,
-  type TenantCursor,
   type TenantPollInput,
 } from './sync-activities';
 import { type SeriesSyncInput, syncOutlookSeries } from './engine/series-activities';
@@ -22,7 +22,7 @@ export function createActivities(ctx: ActivityContext) {
     syncHinted: (input: HintedInput) => syncHinted(ctx, input),
     pollNetSuite: (input: TenantPollInput) => pollNetSuite(ctx, input),
     pollAutotask: (input: TenantPollInput) => pollAutotask(ctx, input),
-    saveTenantCursors: (input: { tenantId: string; cursors: TenantCursor[] }) => saveTenantCursors(ctx, input),
+    saveTenantCursors: (input: SaveTenantCursorsInput) => saveTenantCursors(ctx, input),
     scanDeletions: (input: { tenantId: string; provider: 'netsuite' | 'autotask' }) => scanDeletions(ctx, input),
     ensureSubscription: (input: EnsureSubscriptionInput) => ensureSubscription(ctx, input),
     removeSubscriptions: (input: UserRef) => removeSubscriptions(ctx, input),

@@ -72,6 +72,12 @@ export interface TenantChanges {
    * once it has told the users. Saved here, a completion lost to a restart would lose the changes.
    */
   cursors?: TenantCursor[];
+  /**
+   * With `stageCursors`: the names of the cursors this poll left staged in PostgreSQL, for the
+   * poller to promote (saveTenantCursors) once it has told the users. Returned instead of the
+   * cursors themselves, whose seen lists ran to tens of kB per poll in the poller's history.
+   */
+  stagedCursors?: string[];
 }
 
 /** One saved position of a tenant poller's feed (cursor name and its JSON). */
@@ -83,18 +89,36 @@ export interface TenantCursor {
 export interface TenantPollInput {
   tenantId: string;
   deferCursors?: boolean;
+  /** With deferCursors: stage the cursors in PostgreSQL and return their names only. */
+  stageCursors?: boolean;
 }
 
-/** Keeps the cursors a poll returned (the poller calls it after its signals went out). */
-export async function saveTenantCursors(
-  ctx: ActivityContext,
-  input: { tenantId: string; cursors: TenantCursor[] }
-): Promise<void> {
-  for (const { name, value } of input.cursors) await ctx.cursors.set(input.tenantId, 'tenant', name, value);
+/** Where a poll's cursors wait until the poller has told the users (then saveTenantCursors promotes them). */
+const STAGED_SCOPE = 'tenant-staged';
+
+export type SaveTenantCursorsInput = { tenantId: string } & ({ cursors: TenantCursor[] } | { staged: string[] });
+
+/**
+ * Keeps the cursors a poll returned, or promotes those it staged (the poller calls it after its
+ * signals went out). Promoting again is harmless: a staged cursor stays until the next poll's.
+ */
+export async function saveTenantCursors(ctx: ActivityContext, input: SaveTenantCursorsInput): Promise<void> {
+  if ('cursors' in input) {
+    for (const { name, value } of input.cursors) await ctx.cursors.set(input.tenantId, 'tenant', name, value);
+    return;
+  }
+  for (const name of input.staged) {
+    const value = await ctx.cursors.get(input.tenantId, STAGED_SCOPE, name);
+    if (value !== undefined) await ctx.cursors.set(input.tenantId, 'tenant', name, value);
+  }
 }
 
-/** Saves the cursors now, or returns them to be saved once the users were told. */
+/** Saves the cursors now, or stages or returns them to be saved once the users were told. */
 async function keepCursors(ctx: ActivityContext, input: TenantPollInput, cursors: TenantCursor[]) {
+  if (input.deferCursors && input.stageCursors) {
+    for (const { name, value } of cursors) await ctx.cursors.set(input.tenantId, STAGED_SCOPE, name, value);
+    return { stagedCursors: cursors.map((c) => c.name) };
+  }
   if (input.deferCursors) return { cursors };
   await saveTenantCursors(ctx, { tenantId: input.tenantId, cursors });
   return {};
@@ -127,6 +151,7 @@ async function tenantContext(
     audit: ctx.audit,
     forUserId: ref.userId,
     workflowId,
+    users: ctx.tenantUsers,
     ...(outlookPrefetched ? { outlookPrefetched } : {}),
   });
 }
@@ -321,11 +346,8 @@ export async function pollNetSuite(ctx: ActivityContext, input: TenantPollInput)
     ? (JSON.parse(stored) as ModifiedCursor)
     : initialModifiedCursor('2000-01-01T00:00:00Z');
   const { changes, cursor: next } = await netsuite.pollModifiedEvents(cursor);
-  const { rows: users } = await ctx.pool.query<{ id: string; netsuite_employee_id: string }>(
-    'SELECT id, netsuite_employee_id FROM users WHERE tenant_id = $1 AND netsuite_employee_id IS NOT NULL',
-    [input.tenantId]
-  );
-  const byEmployee = new Map(users.map((u) => [u.netsuite_employee_id, u.id]));
+  const users = await ctx.tenantUsers.list(input.tenantId);
+  const byEmployee = new Map(users.flatMap((u) => (u.netsuite_employee_id ? [[u.netsuite_employee_id, u.id]] : [])));
   const affected = new Map<string, Set<string>>();
   for (const change of changes) {
     for (const userId of await usersOfRecord(ctx, input.tenantId, 'netsuite', change.id))
@@ -354,11 +376,10 @@ export async function pollNetSuite(ctx: ActivityContext, input: TenantPollInput)
 export async function pollAutotask(ctx: ActivityContext, input: TenantPollInput): Promise<TenantChanges> {
   const autotask = (await ctx.connectors.forTenant(input.tenantId)).autotask;
   if (!autotask) return { connected: false, affected: [] };
-  const { rows: users } = await ctx.pool.query<{ id: string; autotask_resource_id: string }>(
-    'SELECT id, autotask_resource_id FROM users WHERE tenant_id = $1 AND autotask_resource_id IS NOT NULL',
-    [input.tenantId]
+  const users = await ctx.tenantUsers.list(input.tenantId);
+  const byResource = new Map(
+    users.flatMap((u) => (u.autotask_resource_id ? [[Number(u.autotask_resource_id), u.id] as const] : []))
   );
-  const byResource = new Map(users.map((u) => [Number(u.autotask_resource_id), u.id]));
   const affected = new Map<string, Set<string>>();
   const touch = (resourceId: number | null | undefined, recordId: string) => {
     const userId = byResource.get(Number(resourceId));

@@ -151,9 +151,23 @@ export type UserPolicyOverrides = z.infer<typeof userPolicyOverridesSchema>;
  * the API never stores such values.
  */
 export function effectivePolicy(tenantPolicy: unknown, userOverrides: unknown): TenantPolicy {
+  return withUserOverrides(parseTenantPolicy(tenantPolicy), userOverrides);
+}
+
+/** The tenant's stored policy with defaults filled in (the defaults when it no longer parses). */
+export function parseTenantPolicy(tenantPolicy: unknown): TenantPolicy {
   const tenant = tenantPolicySchema.safeParse(tenantPolicy ?? {});
-  const base: TenantPolicy = tenant.success ? tenant.data : tenantPolicySchema.parse({});
-  const parsed = userPolicyOverridesSchema.safeParse(userOverrides ?? {});
+  return tenant.success ? tenant.data : tenantPolicySchema.parse({});
+}
+
+/**
+ * effectivePolicy for a tenant policy parsed once (parseTenantPolicy): reading a tenant's users
+ * parsed the same tenant policy again for every one of them.
+ */
+export function withUserOverrides(base: TenantPolicy, userOverrides: unknown): TenantPolicy {
+  if (userOverrides === null || userOverrides === undefined) return base;
+  if (typeof userOverrides === 'object' && Object.keys(userOverrides).length === 0) return base;
+  const parsed = userPolicyOverridesSchema.safeParse(userOverrides);
   if (!parsed.success) return base;
   const o = parsed.data;
   return {

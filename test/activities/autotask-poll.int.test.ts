@@ -1,7 +1,12 @@
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { createActivityContext } from '../../src/activities/context';
 import { syncRecords } from '../../src/activities/engine/sync-records';
-import { pollAutotask, type TenantChanges } from '../../src/activities/sync-activities';
+import {
+  pollAutotask,
+  saveTenantCursors,
+  type TenantChanges,
+  type TenantPollInput,
+} from '../../src/activities/sync-activities';
 import { replicaKey } from '../../src/domain/link';
 import { ItemStore } from '../../src/store/items';
 import { type SyncStack, startSyncStack } from '../support/sync-stack';
@@ -18,9 +23,9 @@ beforeAll(async () => {
 }, 60_000);
 afterAll(async () => stack?.close(), 60_000);
 
-async function poll(): Promise<TenantChanges> {
+async function poll(options: Omit<TenantPollInput, 'tenantId'> = {}): Promise<TenantChanges> {
   const ctx = createActivityContext({ pool: stack.db.pool, box: stack.box });
-  return new MockActivityEnvironment().run(() => pollAutotask(ctx, { tenantId: stack.sandbox.tenantId }));
+  return new MockActivityEnvironment().run(() => pollAutotask(ctx, { tenantId: stack.sandbox.tenantId, ...options }));
 }
 
 function namedFor(changes: TenantChanges, userId: string) {
@@ -52,7 +57,17 @@ it('names a person’s appointment edit as changed, and our own write not at all
   await new Promise((r) => setTimeout(r, 1100));
   const id = Number(appointment!.split(':')[1]);
   stack.sandbox.autotask.userSide.updateAppointment(id, { title: 'Polled appointment, edited in Autotask' });
-  const second = namedFor(await poll(), userId);
+  // The poller stages its cursors and promotes them once the users were told (ADR 0010).
+  const staged = await poll({ deferCursors: true, stageCursors: true });
+  const second = namedFor(staged, userId);
   expect(second.records).toContain(appointment);
   expect(second.changed).toContain(appointment);
+  expect(staged.cursors).toBeUndefined();
+  expect(staged.stagedCursors?.length).toBe(3);
+
+  // Not promoted (the users were not told): the next poll names the edit again.
+  expect(namedFor(await poll({ deferCursors: true, stageCursors: true }), userId).records).toContain(appointment);
+  const activities = createActivityContext({ pool: stack.db.pool, box: stack.box });
+  await saveTenantCursors(activities, { tenantId, staged: staged.stagedCursors! });
+  expect(namedFor(await poll(), userId).records).not.toContain(appointment);
 }, 60_000);

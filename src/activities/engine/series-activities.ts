@@ -34,6 +34,7 @@ export async function syncOutlookSeries(ctx: ActivityContext, input: SeriesSyncI
     audit: ctx.audit,
     forUserId: user.id,
     workflowId: input.workflowId,
+    users: ctx.tenantUsers,
   });
   const policy = effectivePolicy(tenant.policy, user.policy);
   const now = ctx.now().getTime();

@@ -4,24 +4,15 @@ import { type Direction, parseSyncPolicy, type SyncPolicy } from '../../domain/p
 import { parseRef } from '../../providers/autotask';
 import type { AuditLog } from '../../store/audit';
 import type { ItemStore } from '../../store/items';
-import { effectivePolicy, type TenantPolicy } from '../../store/policy';
+import { effectivePolicy, parseTenantPolicy, type TenantPolicy, withUserOverrides } from '../../store/policy';
 import type { Tenant } from '../../store/tenants';
+import { type TenantUserRow as UserRow, TenantUsers } from '../../store/tenant-users';
 import type { TenantConnectors } from '../connectors';
 import { autotaskReplica } from './autotask-replica';
 import { netsuiteReplica } from './netsuite-replica';
 import { type OutlookPrefetched, outlookReplica } from './outlook-replica';
 import type { ReplicaIO, ReplicaOwner } from './replica-io';
 import type { TenantSyncContext } from './sync-records';
-
-interface UserRow {
-  id: string;
-  mailbox: string;
-  time_zone: string;
-  netsuite_employee_id: string | null;
-  autotask_resource_id: string | null;
-  desired_state: string;
-  policy: unknown;
-}
 
 const directionOf: Record<TenantPolicy['netsuite']['direction'], Direction> = {
   both: 'both',
@@ -73,15 +64,15 @@ export async function loadTenantSyncContext(deps: {
   forUserId: string;
   workflowId?: string;
   outlookPrefetched?: OutlookPrefetched;
+  /** The worker's kept user lists (default: read afresh). */
+  users?: TenantUsers;
 }): Promise<TenantSyncContext> {
-  const { rows } = await deps.pool.query<UserRow>(
-    'SELECT id, mailbox, time_zone, netsuite_employee_id, autotask_resource_id, desired_state, policy FROM users WHERE tenant_id = $1',
-    [deps.tenant.id]
-  );
+  const rows = await (deps.users ?? new TenantUsers(deps.pool)).list(deps.tenant.id);
+  const tenantPolicy = parseTenantPolicy(deps.tenant.policy);
   const owners = new Map<string, ReplicaOwner>(
     rows.map((u) => {
       // Each user's own To-Do rules (their overrides over the organisation's): what becomes a To-Do.
-      const toDoRules = effectivePolicy(deps.tenant.policy, u.policy).autotask.todoRules;
+      const toDoRules = withUserOverrides(tenantPolicy, u.policy).autotask.todoRules;
       return [
         u.id,
         {

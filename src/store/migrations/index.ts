@@ -4,6 +4,7 @@ import { providerGate } from './0002_provider_gate';
 import { api } from './0003_api';
 import { items } from './0004_items';
 import { dropUserLinks } from './0005_drop_user_links';
+import { usersVersion } from './0006_users_version';
 
 /** Every migration, in order. Applied migrations are never edited: add a new one. */
-export const migrations: readonly Migration[] = [initial, providerGate, api, items, dropUserLinks];
+export const migrations: readonly Migration[] = [initial, providerGate, api, items, dropUserLinks, usersVersion];

@@ -51,9 +51,12 @@ export async function tenantPoller(input: TenantPollerInput): Promise<void> {
     // The cursors are saved after the users were told: a poll whose completion a restart lost
     // must read its changes again, not find them behind a cursor it had already moved.
     const deferCursors = patched('poller-cursors-after-signals');
-    const { connected, affected, nextPollMs, cursors } = await poll({
+    // Staged in PostgreSQL, only their names pass through this history (ADR 0010).
+    const stageCursors = deferCursors && patched('poller-cursors-staged');
+    const { connected, affected, nextPollMs, cursors, stagedCursors } = await poll({
       tenantId: input.tenantId,
       ...(deferCursors ? { deferCursors } : {}),
+      ...(stageCursors ? { stageCursors } : {}),
     });
     if (!connected) return;
     if (Date.now() - lastScanAt >= scanEvery) {
@@ -66,7 +69,8 @@ export async function tenantPoller(input: TenantPollerInput): Promise<void> {
     // another, then a full interval, made the period (and a change's wait) grow with the load.
     const promptly = patched('poller-signals-together');
     const told = promptly ? await tellTogether(input, affected) : await tellOneByOne(input, affected);
-    if (cursors?.length) await activities.saveTenantCursors({ tenantId: input.tenantId, cursors });
+    if (stagedCursors?.length) await activities.saveTenantCursors({ tenantId: input.tenantId, staged: stagedCursors });
+    else if (cursors?.length) await activities.saveTenantCursors({ tenantId: input.tenantId, cursors });
     idle = affected.length > 0 && told === 0 ? idle + 1 : 0;
     setCurrentDetails(`**last poll:** ${new Date().toISOString()}, ${affected.length} users concerned, ${told} told`);
     if (idle >= MAX_IDLE_ROUNDS) return;
