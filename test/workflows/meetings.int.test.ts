@@ -11,6 +11,12 @@ import { type SyncStack, startSyncStack } from '../support/sync-stack';
  * Autotask appointment, responses travel both ways, a decline removes the meeting from the
  * decliner's other calendars for good, and sync never emails anyone.
  */
+/**
+ * A day some weeks from now (YYYY-MM-DD, UTC), inside every sync window: fixed dates fell out of the
+ * 30-day past window as the calendar moved on, and the first test failed from 2026-12-04 on.
+ */
+const daysAhead = (n: number) => DateTime.utc().plus({ days: n }).toISODate();
+
 describe('meetings shared by two synced users', () => {
   let stack: SyncStack;
   let bob: Awaited<ReturnType<SyncStack['addSyncedUser']>>;
@@ -86,7 +92,7 @@ describe('meetings shared by two synced users', () => {
   }
 
   it('two synced invitees get one NetSuite event with both as attendees, and an Autotask appointment each', async () => {
-    const meeting = invite('Roadmap review', '2026-11-03');
+    const meeting = invite('Roadmap review', daysAhead(20));
     const aliceCopy = copiesIn(alice().mailbox, 'Roadmap review')[0];
     const bobCopy = copiesIn(bob.mailbox, 'Roadmap review')[0];
     expect(aliceCopy?.iCalUId).toBe(meeting.iCalUId);
@@ -99,8 +105,8 @@ describe('meetings shared by two synced users', () => {
     );
     expect(event.message).toBe('Agenda: roadmap');
     expect(event.location).toBe('Board room');
-    expect(instantOf(event, 'start')).toBe('2026-11-03T15:00:00.000Z');
-    expect(instantOf(event, 'end')).toBe('2026-11-03T16:00:00.000Z');
+    expect(instantOf(event, 'start')).toBe(`${daysAhead(20)}T15:00:00.000Z`);
+    expect(instantOf(event, 'end')).toBe(`${daysAhead(20)}T16:00:00.000Z`);
     await eventually('an Autotask appointment for each synced user', () =>
       appointments('Roadmap review').length === 2 ? true : undefined
     );
@@ -122,8 +128,8 @@ describe('meetings shared by two synced users', () => {
   it('a meeting a synced user organises for another is one NetSuite event, organised by them', async () => {
     graph().createEvent(alice().mailbox, {
       subject: 'Pricing sync',
-      start: '2026-11-04T10:00:00',
-      end: '2026-11-04T10:30:00',
+      start: `${daysAhead(21)}T10:00:00`,
+      end: `${daysAhead(21)}T10:30:00`,
       timeZone: 'Europe/Berlin',
       attendees: [bob.mailbox],
     });
@@ -147,7 +153,7 @@ describe('meetings shared by two synced users', () => {
   }, 120_000);
 
   it('responses travel: Outlook accept and tentative reach NetSuite, a NetSuite response reaches Outlook', async () => {
-    invite('Quarterly planning', '2026-11-05');
+    invite('Quarterly planning', daysAhead(22));
     const aliceCopy = copiesIn(alice().mailbox, 'Quarterly planning')[0]!;
     const bobCopy = copiesIn(bob.mailbox, 'Quarterly planning')[0]!;
     // Both answer as soon as the meeting is in NetSuite, before NetSuite has been read back.
@@ -182,7 +188,7 @@ describe('meetings shared by two synced users', () => {
   }, 120_000);
 
   it('a meeting declined in Outlook leaves the decliner’s other calendars and never comes back', async () => {
-    invite('Vendor pitch', '2026-11-06');
+    invite('Vendor pitch', daysAhead(23));
     const bobCopy = copiesIn(bob.mailbox, 'Vendor pitch')[0]!;
     // Bob answers as soon as sync has seen his copy (his Autotask appointment exists), before
     // NetSuite has necessarily been read back. A copy declined before sync ever saw it leaves no
@@ -215,7 +221,7 @@ describe('meetings shared by two synced users', () => {
   }, 120_000);
 
   it('a meeting declined in NetSuite is declined in Outlook and leaves Autotask', async () => {
-    invite('Budget freeze', '2026-11-09');
+    invite('Budget freeze', daysAhead(26));
     const event = await oneNetSuiteEvent(
       'the NetSuite event with both on it',
       'Budget freeze',
@@ -254,8 +260,8 @@ describe('meetings shared by two synced users', () => {
     const carol = await stack.addSyncedUser({ name: 'Carol Carter', mailbox: 'carol.carter@contoso.example' });
     graph().createEvent(organizer.address, {
       subject: 'Supplier review',
-      start: '2026-11-10T13:00:00',
-      end: '2026-11-10T14:00:00',
+      start: `${daysAhead(27)}T13:00:00`,
+      end: `${daysAhead(27)}T14:00:00`,
       timeZone: 'UTC',
       location: 'Board room',
       attendees: [bob.mailbox, carol.mailbox],
