@@ -52,6 +52,8 @@ export interface Report {
   temporalTotals?: { events: number; workflowTasks: number; executions: number };
   idle?: {
     users: number;
+    /** The users added for this step: how many had their first pull done (subscribed), and when. */
+    firstPulls?: { users: number; subscribed: number; seconds: number };
     seconds: number;
     workerRssMiB: number;
     workerCpuShare: number;
@@ -184,12 +186,15 @@ export function renderReport(r: Report): string {
   if (r.idle?.length) {
     lines.push('### Idle scale (sync on, no changes)', '');
     lines.push(
-      '| users | measured (s) | worker RSS (MiB) | worker CPU (cores) | Graph calls/h | NetSuite calls/h | Autotask calls/h |'
+      '| users | first pulls of the users added (subscribed / added, s) | measured (s) | worker RSS (MiB) | worker CPU (cores) | Graph calls/h | NetSuite calls/h | Autotask calls/h |'
     );
-    lines.push('|---|---|---|---|---|---|---|');
+    lines.push('|---|---|---|---|---|---|---|---|');
     for (const i of r.idle) {
+      const pulls = i.firstPulls
+        ? `${i.firstPulls.subscribed} / ${i.firstPulls.users}, ${f1(i.firstPulls.seconds)}`
+        : '–';
       lines.push(
-        `| ${i.users} | ${f1(i.seconds)} | ${f1(i.workerRssMiB)} | ${f2(i.workerCpuShare)} | ${Math.round(i.callsPerHour.graph)} | ${Math.round(i.callsPerHour.netsuite)} | ${Math.round(i.callsPerHour.autotask)} |`
+        `| ${i.users} | ${pulls} | ${f1(i.seconds)} | ${f1(i.workerRssMiB)} | ${f2(i.workerCpuShare)} | ${Math.round(i.callsPerHour.graph)} | ${Math.round(i.callsPerHour.netsuite)} | ${Math.round(i.callsPerHour.autotask)} |`
       );
     }
     lines.push('');

@@ -31,6 +31,8 @@ const opts = {
   itemsPerUser: Number(flag('items', '3')),
   idleUsers: has('skip-idle') ? [] : flag('idle-users', '10000').split(',').map(Number),
   idleSeconds: Number(flag('idle-seconds', '120')),
+  /** How long new idle users' first pulls may take before the idle measurement starts anyway. */
+  idleFirstPullLimitS: Number(flag('idle-first-pull-limit', '1800')),
   idlePollMs: Number(flag('idle-poll-ms', '15000')),
   /** Idle users' fallback poll while subscribed (production default SYNC_SUBSCRIBED_POLL_INTERVAL_MS). */
   idleSubscribedPollMs: Number(flag('idle-subscribed-poll-ms', '300000')),
@@ -550,14 +552,24 @@ async function idlePhase(stack: BenchStack, report: Report, workerPid: number | 
     await stack.register(u);
     fresh.push(u);
   }
+  const subscribedBefore = stack.graph.subscriptions.ids().length;
+  const startedAt = Date.now();
   for (let i = 0; i < fresh.length; i += 50) {
     await Promise.all(
       fresh.slice(i, i + 50).map((u) => stack.startSync(u, opts.idlePollMs, opts.idlePollMs, opts.idleSubscribedPollMs))
     );
   }
-  // Let every user's first pull and the pollers settle.
-  const warm = Math.max(45_000, opts.idlePollMs * 2);
-  log(`idle: ${n} users syncing; warming up ${warm / 1000} s`);
+  // Idle means every new user's first pull is over: each ends with the user's Graph subscription.
+  // (A fixed warm-up measured thousands of first pulls still queued as "idle".)
+  const deadline = Date.now() + opts.idleFirstPullLimitS * 1000;
+  while (stack.graph.subscriptions.ids().length < subscribedBefore + fresh.length && Date.now() < deadline) {
+    await sleep(5000);
+  }
+  const subscribed = stack.graph.subscriptions.ids().length - subscribedBefore;
+  const firstPullsSeconds = (Date.now() - startedAt) / 1000;
+  log(`idle: ${subscribed} of ${fresh.length} new users subscribed after ${firstPullsSeconds.toFixed(0)} s`);
+  const warm = Math.max(30_000, opts.idlePollMs * 2);
+  log(`idle: ${n} users syncing; settling ${warm / 1000} s`);
   await sleep(warm);
   const c0 = providerCounts(stack);
   const s0 = processStats(workerPid);
@@ -574,6 +586,7 @@ async function idlePhase(stack: BenchStack, report: Report, workerPid: number | 
   const hours = (Date.now() - t0) / 3_600_000;
   report.idle.push({
     users: n,
+    firstPulls: { users: fresh.length, subscribed, seconds: firstPullsSeconds },
     seconds: (Date.now() - t0) / 1000,
     workerRssMiB: Math.max(0, ...rss) / 2 ** 20,
     workerCpuShare: s0 && s1 ? (s1.cpuSeconds - s0.cpuSeconds) / ((Date.now() - t0) / 1000) : NaN,

@@ -1,16 +1,13 @@
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { createActivityContext } from '../../src/activities/context';
-import { syncRecords } from '../../src/activities/engine/sync-records';
 import {
   pollAutotask,
   saveTenantCursors,
   type TenantChanges,
   type TenantPollInput,
 } from '../../src/activities/sync-activities';
-import { replicaKey } from '../../src/domain/link';
-import { ItemStore } from '../../src/store/items';
 import { type SyncStack, startSyncStack } from '../support/sync-stack';
-import { tenantSyncContext } from '../support/tenant-sync-context';
+import { linkedOutlookEvent } from '../support/linked-item';
 
 /*
  * The Autotask tenant poller tells each user which appointments a person changed apart from the
@@ -35,18 +32,7 @@ function namedFor(changes: TenantChanges, userId: string) {
 
 it('names a person’s appointment edit as changed, and our own write not at all', async () => {
   const { tenantId, userId } = stack.sandbox;
-  const outlook = stack.sandbox.graph.userSide.createEvent(stack.sandbox.info.mailbox, {
-    subject: 'Polled appointment',
-    start: '2026-12-22T09:00:00',
-    end: '2026-12-22T10:00:00',
-    timeZone: 'UTC',
-  }) as { id: string };
-  const ctx = await tenantSyncContext(stack, userId);
-  await new MockActivityEnvironment().run(() =>
-    syncRecords(ctx, [{ side: 'outlook', recordId: outlook.id, userId }], { guardUserId: userId })
-  );
-  const stored = await new ItemStore(stack.db.pool).findByRecord(tenantId, replicaKey('outlook', userId), outlook.id);
-  const appointment = stored?.link.replicas[replicaKey('autotask', userId)]?.recordId;
+  const { autotaskId: appointment } = await linkedOutlookEvent(stack, 'Polled appointment');
   expect(appointment).toMatch(/^appointment:\d+$/);
 
   // The first poll reads everything of the last days (the sandbox's demo data too): not our copy.
@@ -55,7 +41,7 @@ it('names a person’s appointment edit as changed, and our own write not at all
 
   // Autotask stamps to the second: the person's edit must not share our write's stamp.
   await new Promise((r) => setTimeout(r, 1100));
-  const id = Number(appointment!.split(':')[1]);
+  const id = Number(appointment.split(':')[1]);
   stack.sandbox.autotask.userSide.updateAppointment(id, { title: 'Polled appointment, edited in Autotask' });
   // The poller stages its cursors and promotes them once the users were told (ADR 0010).
   const staged = await poll({ deferCursors: true, stageCursors: true });

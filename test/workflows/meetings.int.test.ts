@@ -1,6 +1,7 @@
 import { DateTime } from 'luxon';
 import type { UserEvent } from '../../src/emulators/graph/user-side';
 import type { StoredEvent } from '../../src/emulators/netsuite';
+import { daysAhead } from '../support/days-ahead';
 import { eventually } from '../support/eventually';
 import { type SyncStack, startSyncStack } from '../support/sync-stack';
 
@@ -11,12 +12,6 @@ import { type SyncStack, startSyncStack } from '../support/sync-stack';
  * Autotask appointment, responses travel both ways, a decline removes the meeting from the
  * decliner's other calendars for good, and sync never emails anyone.
  */
-/**
- * A day some weeks from now (YYYY-MM-DD, UTC), inside every sync window: fixed dates fell out of the
- * 30-day past window as the calendar moved on, and the first test failed from 2026-12-04 on.
- */
-const daysAhead = (n: number) => DateTime.utc().plus({ days: n }).toISODate();
-
 describe('meetings shared by two synced users', () => {
   let stack: SyncStack;
   let bob: Awaited<ReturnType<SyncStack['addSyncedUser']>>;

@@ -1,7 +1,6 @@
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { type BatchOutcome, syncRecords } from '../../../src/activities/engine/sync-records';
-import { replicaKey } from '../../../src/domain/link';
-import { ItemStore } from '../../../src/store/items';
+import { linkedOutlookEvent } from '../../support/linked-item';
 import { type SyncStack, startSyncStack } from '../../support/sync-stack';
 import { tenantSyncContext } from '../../support/tenant-sync-context';
 
@@ -17,24 +16,7 @@ describe('early reads of an edited item’s other replicas', () => {
   }, 60_000);
   afterAll(async () => stack?.close(), 60_000);
 
-  async function linkedItem(subject: string) {
-    const { tenantId, userId } = stack.sandbox;
-    const outlook = stack.sandbox.graph.userSide.createEvent(stack.sandbox.info.mailbox, {
-      subject,
-      start: '2026-12-21T09:00:00',
-      end: '2026-12-21T10:00:00',
-      timeZone: 'UTC',
-    }) as { id: string };
-    const ctx = await tenantSyncContext(stack, userId);
-    await new MockActivityEnvironment().run(() =>
-      syncRecords(ctx, [{ side: 'outlook', recordId: outlook.id, userId }], { guardUserId: userId })
-    );
-    const stored = await new ItemStore(stack.db.pool).findByRecord(tenantId, replicaKey('outlook', userId), outlook.id);
-    const netsuiteId = stored?.link.replicas[replicaKey('netsuite')]?.recordId;
-    const autotaskId = stored?.link.replicas[replicaKey('autotask', userId)]?.recordId;
-    if (!netsuiteId || !autotaskId) throw new Error(`${subject} was not copied to NetSuite and Autotask`);
-    return { outlookId: outlook.id, netsuiteId, autotaskId };
-  }
+  const linkedItem = (subject: string) => linkedOutlookEvent(stack, subject);
 
   async function syncNetSuiteEdit(recordId: string, early: boolean, holdMs = 300): Promise<BatchOutcome> {
     const { userId } = stack.sandbox;
