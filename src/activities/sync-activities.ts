@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { Side } from '../domain/canonical-event';
 import { replicaKey } from '../domain/link';
 import {
@@ -95,29 +96,38 @@ export interface TenantPollInput {
 
 /** Where a poll's cursors wait until the poller has told the users (then saveTenantCursors promotes them). */
 const STAGED_SCOPE = 'tenant-staged';
+const STAGED_SEPARATOR = '#';
 
 export type SaveTenantCursorsInput = { tenantId: string } & ({ cursors: TenantCursor[] } | { staged: string[] });
 
 /**
  * Keeps the cursors a poll returned, or promotes those it staged (the poller calls it after its
- * signals went out). Promoting again is harmless: a staged cursor stays until the next poll's.
+ * signals went out) and forgets every staged copy of them, a stale attempt's too. Promoting again
+ * finds nothing staged and changes nothing.
  */
 export async function saveTenantCursors(ctx: ActivityContext, input: SaveTenantCursorsInput): Promise<void> {
   if ('cursors' in input) {
     for (const { name, value } of input.cursors) await ctx.cursors.set(input.tenantId, 'tenant', name, value);
     return;
   }
-  for (const name of input.staged) {
-    const value = await ctx.cursors.get(input.tenantId, STAGED_SCOPE, name);
-    if (value !== undefined) await ctx.cursors.set(input.tenantId, 'tenant', name, value);
+  for (const staged of input.staged) {
+    const value = await ctx.cursors.get(input.tenantId, STAGED_SCOPE, staged);
+    const name = staged.slice(0, staged.lastIndexOf(STAGED_SEPARATOR));
+    if (value === undefined || !name) continue;
+    await ctx.cursors.set(input.tenantId, 'tenant', name, value);
+    await ctx.cursors.clearStaged(input.tenantId, STAGED_SCOPE, `${name}${STAGED_SEPARATOR}`);
   }
 }
 
 /** Saves the cursors now, or stages or returns them to be saved once the users were told. */
 async function keepCursors(ctx: ActivityContext, input: TenantPollInput, cursors: TenantCursor[]) {
   if (input.deferCursors && input.stageCursors) {
-    for (const { name, value } of cursors) await ctx.cursors.set(input.tenantId, STAGED_SCOPE, name, value);
-    return { stagedCursors: cursors.map((c) => c.name) };
+    // Each attempt stages under names of its own: an attempt that timed out but still runs cannot
+    // replace what the attempt the poller heard from staged.
+    const attempt = randomUUID();
+    const staged = cursors.map((c) => ({ ...c, name: `${c.name}${STAGED_SEPARATOR}${attempt}` }));
+    for (const { name, value } of staged) await ctx.cursors.set(input.tenantId, STAGED_SCOPE, name, value);
+    return { stagedCursors: staged.map((c) => c.name) };
   }
   if (input.deferCursors) return { cursors };
   await saveTenantCursors(ctx, { tenantId: input.tenantId, cursors });

@@ -20,6 +20,15 @@ export class CursorStore {
     );
   }
 
+  /** Forgets every cursor of a scope whose name starts with `prefix` (a poll's staged cursors). */
+  async clearStaged(tenantId: string, scope: string, prefix: string): Promise<void> {
+    await this.pool.query('DELETE FROM cursors WHERE tenant_id = $1 AND scope = $2 AND starts_with(source, $3)', [
+      tenantId,
+      scope,
+      prefix,
+    ]);
+  }
+
   async clear(tenantId: string, scope: string, source: string): Promise<void> {
     await this.pool.query('DELETE FROM cursors WHERE tenant_id = $1 AND scope = $2 AND source = $3', [
       tenantId,
