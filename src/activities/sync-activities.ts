@@ -391,9 +391,12 @@ export async function pollAutotask(ctx: ActivityContext, input: TenantPollInput)
     users.flatMap((u) => (u.autotask_resource_id ? [[Number(u.autotask_resource_id), u.id] as const] : []))
   );
   const affected = new Map<string, Set<string>>();
-  const touch = (resourceId: number | null | undefined, recordId: string) => {
+  /** Records a person is known to have changed (not our own writes), by user. */
+  const changedByUser = new Map<string, Set<string>>();
+  const touch = (resourceId: number | null | undefined, recordId: string, changed = false) => {
     const userId = byResource.get(Number(resourceId));
     if (userId) addAffected(affected, userId, recordId);
+    if (userId && changed) addAffected(changedByUser, userId, recordId);
   };
   // A write may commit minutes after its stamp (Autotask ends requests at about 5 minutes): once
   // a minute a pull reaches back that far; the others read only the last 30 s (ADR 0010).
@@ -415,13 +418,9 @@ export async function pollAutotask(ctx: ActivityContext, input: TenantPollInput)
     pull('ServiceCalls'),
   ]);
   const ours = await ownWrites(ctx, input.tenantId, byResource, appointments.changes);
-  const changedByUser = new Map<string, Set<string>>();
   for (const change of appointments.changes) {
-    if (ours.has(change.id)) continue;
-    touch(change.resourceID, `appointment:${change.id}`);
-    // Its stamp is not the version we wrote: a person's edit.
-    const userId = byResource.get(Number(change.resourceID));
-    if (userId) addAffected(changedByUser, userId, `appointment:${change.id}`);
+    // A stamp that is not the version we wrote: a person's edit.
+    if (!ours.has(change.id)) touch(change.resourceID, `appointment:${change.id}`, true);
   }
   // DESIGN.md §2: To-Dos and Service Calls reach Outlook too (service calls: each of their resources).
   for (const change of toDos.changes) touch(change.assignedToResourceID, `todo:${change.id}`);

@@ -146,7 +146,8 @@ export class ChangeFeed {
   private isDeep(cursor: ChangeCursor, now: number): boolean {
     if (this.shortOverlapMs >= this.overlapMs || cursor.deepAt === undefined) return true;
     const last = Date.parse(cursor.deepAt);
-    return !(now - last < this.deepEveryMs && now >= last);
+    // A clock that went back (now before the last deep pull) reaches back too, to be safe.
+    return now - last >= this.deepEveryMs || now < last;
   }
 
   /** True once the entity's change field proved unqueryable and pulls scan the window instead. */
