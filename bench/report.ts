@@ -57,6 +57,8 @@ export interface Report {
     seconds: number;
     workerRssMiB: number;
     workerCpuShare: number;
+    /** Every process's share while idle: the fallback polls cost Temporal as much as the worker. */
+    coresByRole?: CpuByRole;
     callsPerHour: { graph: number; netsuite: number; autotask: number };
   }[];
   notes: string[];
@@ -186,15 +188,15 @@ export function renderReport(r: Report): string {
   if (r.idle?.length) {
     lines.push('### Idle scale (sync on, no changes)', '');
     lines.push(
-      '| users | first pulls of the users added (subscribed / added, s) | measured (s) | worker RSS (MiB) | worker CPU (cores) | Graph calls/h | NetSuite calls/h | Autotask calls/h |'
+      '| users | first pulls of the users added (subscribed / added, s) | measured (s) | worker RSS (MiB) | worker CPU (cores) | Temporal CPU (cores) | PostgreSQL CPU (cores) | Graph calls/h | NetSuite calls/h | Autotask calls/h |'
     );
-    lines.push('|---|---|---|---|---|---|---|---|');
+    lines.push('|---|---|---|---|---|---|---|---|---|---|');
     for (const i of r.idle) {
       const pulls = i.firstPulls
         ? `${i.firstPulls.subscribed} / ${i.firstPulls.users}, ${f1(i.firstPulls.seconds)}`
         : '–';
       lines.push(
-        `| ${i.users} | ${pulls} | ${f1(i.seconds)} | ${f1(i.workerRssMiB)} | ${f2(i.workerCpuShare)} | ${Math.round(i.callsPerHour.graph)} | ${Math.round(i.callsPerHour.netsuite)} | ${Math.round(i.callsPerHour.autotask)} |`
+        `| ${i.users} | ${pulls} | ${f1(i.seconds)} | ${f1(i.workerRssMiB)} | ${f2(i.workerCpuShare)} | ${i.coresByRole ? f2(i.coresByRole.temporal) : '–'} | ${i.coresByRole ? f2(i.coresByRole.postgres) : '–'} | ${Math.round(i.callsPerHour.graph)} | ${Math.round(i.callsPerHour.netsuite)} | ${Math.round(i.callsPerHour.autotask)} |`
       );
     }
     lines.push('');

@@ -145,7 +145,7 @@ async function main(): Promise<void> {
       workerMaxMiB: Math.max(0, ...rssSamples.worker) / 2 ** 20,
       apiMaxMiB: Math.max(0, ...rssSamples.api) / 2 ** 20,
     };
-    for (const n of opts.idleUsers) await idlePhase(stack, report, worker.pid, n);
+    for (const n of opts.idleUsers) await idlePhase(stack, report, worker.pid, n, () => cpuByRole(rolePids));
   } finally {
     clearInterval(sampler);
     writeReport(opts.out, report);
@@ -542,7 +542,13 @@ async function loadPhase(
   for (const u of users) await stack.stopSync(u);
 }
 
-async function idlePhase(stack: BenchStack, report: Report, workerPid: number | undefined, n: number): Promise<void> {
+async function idlePhase(
+  stack: BenchStack,
+  report: Report,
+  workerPid: number | undefined,
+  n: number,
+  roles: () => ReturnType<typeof cpuByRole>
+): Promise<void> {
   report.idle ??= [];
   const already = report.idle.length ? report.idle[report.idle.length - 1]!.users : 0;
   log(`idle: registering users up to ${n}`);
@@ -573,6 +579,7 @@ async function idlePhase(stack: BenchStack, report: Report, workerPid: number | 
   await sleep(warm);
   const c0 = providerCounts(stack);
   const s0 = processStats(workerPid);
+  const roles0 = roles();
   const t0 = Date.now();
   const rss: number[] = [];
   const end = t0 + opts.idleSeconds * 1000;
@@ -582,6 +589,7 @@ async function idlePhase(stack: BenchStack, report: Report, workerPid: number | 
     if (s) rss.push(s.rss);
   }
   const s1 = processStats(workerPid);
+  const roles1 = roles();
   const c1 = providerCounts(stack);
   const hours = (Date.now() - t0) / 3_600_000;
   report.idle.push({
@@ -590,6 +598,7 @@ async function idlePhase(stack: BenchStack, report: Report, workerPid: number | 
     seconds: (Date.now() - t0) / 1000,
     workerRssMiB: Math.max(0, ...rss) / 2 ** 20,
     workerCpuShare: s0 && s1 ? (s1.cpuSeconds - s0.cpuSeconds) / ((Date.now() - t0) / 1000) : NaN,
+    coresByRole: coresBetween(roles0, roles1, (Date.now() - t0) / 1000),
     callsPerHour: {
       graph: (c1.graph - c0.graph) / hours,
       netsuite: (c1.netsuite - c0.netsuite) / hours,
