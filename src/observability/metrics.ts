@@ -20,13 +20,15 @@ export const apiRequestDuration = new Histogram({
 export type WebhookSource = 'graph' | 'graph-lifecycle' | 'netsuite';
 /**
  * What happened to one notification (or to a request refused as a whole):
- * signalled | not-syncing (no running workflow, dropped) | validation (handshake echoed) |
+ * signalled | not-syncing (no running workflow, dropped) | echo (the version we already stored:
+ * our own write coming back, dropped) | validation (handshake echoed) |
  * unknown-subscription | forged (clientState or signature wrong) | stale | replayed |
  * malformed | unknown-tenant | not-configured | error (Temporal refused the signal).
  */
 export type WebhookOutcome =
   | 'signalled'
   | 'not-syncing'
+  | 'echo'
   | 'validation'
   | 'unknown-subscription'
   | 'forged'

@@ -142,6 +142,42 @@ describe('Graph notifications', () => {
     expect(signals).toEqual([{ name: 'changed', input: [{ source: 'outlook', id: 'graph:deleted:AAMkGone' }] }]);
   });
 
+  it("drops the notification of our own write (the version stored for the user's Outlook copy) and signals a newer one", async () => {
+    await seedItem(stack.db.pool, 'hooks', {
+      itemId: 'i_echoed00000000000000001',
+      kind: 'event',
+      origin: 'netsuite',
+      replicas: {
+        netsuite: { side: 'netsuite', recordId: '9101', base: null },
+        'outlook:u-on': { side: 'outlook', userId: 'u-on', recordId: 'AAMkOurs', base: null, version: 'ck-ours' },
+      },
+    });
+    const before = (await signalsOf(stack.temporal, syncing)).length;
+    const res = await stack.request('POST', '/webhooks/graph/notifications', {
+      json: {
+        value: [
+          change('sub-on', 'state-on-0123456789', 'AAMkOurs', 'W/"ck-ours"'),
+          change('sub-on', 'state-on-0123456789', 'AAMkOurs', 'W/"ck-theirs"'),
+        ],
+      },
+    });
+    expect(res.status).toBe(202);
+    const signals = (await signalsOf(stack.temporal, syncing)).slice(before);
+    // The person's later edit travels; the echo costs the workflow nothing.
+    expect(signals).toEqual([
+      {
+        name: 'changed',
+        input: [
+          {
+            source: 'outlook',
+            id: 'graph:AAMkOurs:W/"ck-theirs"',
+            seen: { recordId: 'AAMkOurs', version: 'ck-theirs' },
+          },
+        ],
+      },
+    ]);
+  });
+
   it('drops a notification for a user who is not syncing, and starts nothing', async () => {
     const res = await stack.request('POST', '/webhooks/graph/notifications', {
       json: { value: [change('sub-off', 'state-off-0123456789')] },
@@ -368,6 +404,7 @@ describe('webhook metrics and logs', () => {
       );
     expect(count('graph', 'signalled')).toBeGreaterThanOrEqual(2);
     expect(count('graph', 'not-syncing')).toBeGreaterThanOrEqual(1);
+    expect(count('graph', 'echo')).toBe(1);
     expect(count('graph', 'forged')).toBeGreaterThanOrEqual(3);
     expect(count('graph', 'unknown-subscription')).toBeGreaterThanOrEqual(2);
     expect(count('graph', 'malformed')).toBeGreaterThanOrEqual(2);

@@ -4,6 +4,8 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { countWebhook, type WebhookOutcome, type WebhookSource } from '../../observability/metrics';
 import { PUSH_SIGNATURE_HEADER, PUSH_TIMESTAMP_HEADER, verifyPush } from '../../providers/netsuite/push-signature';
+import { replicaKey } from '../../domain/link';
+import { ItemStore } from '../../store/items';
 import { usersOfNetSuiteRecord } from '../../store/link-owners';
 import type { GraphSubscription } from '../../store/webhook-subscriptions';
 import { changedSignal, lifecycleSignal } from '../../workflows/user-sync/messages';
@@ -53,6 +55,41 @@ const netsuitePush = z.looseObject({
 function changeKeyOf(etag: string | null | undefined): string | undefined {
   const m = etag ? /^W\/"([^"]+)"$/.exec(etag) : null;
   return m?.[1];
+}
+
+/**
+ * The notifications whose version is the one already stored for the user's Outlook replica, keyed
+ * `<workflowId>|<recordId>|<version>`: our own write coming back (or a change already synced).
+ * Dropping them here spares the user's workflow a round (a signal, two workflow tasks and an
+ * activity) per write we make to Outlook; the activity makes the same check for those that pass
+ * (a notification can beat the write's stored version). If the check fails, everything is signalled.
+ */
+async function knownVersions(
+  ctx: ApiContext,
+  genuine: readonly { item: z.infer<typeof graphChange>; subscription: GraphSubscription }[],
+  log: FastifyBaseLogger
+): Promise<Set<string>> {
+  const byUser = new Map<string, { tenantId: string; userId: string; ids: string[] }>();
+  for (const { item, subscription } of genuine) {
+    const id = item.resourceData?.id;
+    if (item.changeType === 'deleted' || !id || !changeKeyOf(item.resourceData?.['@odata.etag'])) continue;
+    const key = userSyncWorkflowId(subscription.tenantId, subscription.userId);
+    const entry = byUser.get(key) ?? { tenantId: subscription.tenantId, userId: subscription.userId, ids: [] };
+    entry.ids.push(id);
+    byUser.set(key, entry);
+  }
+  const known = new Set<string>();
+  try {
+    const items = new ItemStore(ctx.deps.pool);
+    for (const [workflowId, { tenantId, userId, ids }] of byUser) {
+      const stored = await items.versionsOf(tenantId, replicaKey('outlook', userId), ids);
+      for (const [recordId, version] of stored) known.add(`${workflowId}|${recordId}|${version}`);
+    }
+  } catch (err) {
+    log.warn({ err }, 'echo check failed: every notification is signalled (the activity checks again)');
+    return new Set();
+  }
+  return known;
 }
 
 const lifecycleEvents = new Set<LifecycleHint['event']>(['reauthorizationRequired', 'subscriptionRemoved', 'missed']);
@@ -239,8 +276,13 @@ export const webhookRoutes =
               : { source: 'outlook' };
           hints.set(`${workflowId}|${hint.id ?? `#${unnamed++}`}`, { workflowId, hint });
         }
+        const echoes = await knownVersions(ctx, genuine, request.log);
         await settle(
           [...hints.values()].map(async ({ workflowId, hint }) => {
+            if (hint.seen && echoes.has(`${workflowId}|${hint.seen.recordId}|${hint.seen.version}`)) {
+              tally.add('echo');
+              return;
+            }
             const outcome = await signalUser(
               temporal,
               workflowId,
