@@ -1,5 +1,6 @@
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { buildActivities } from '../../src/activities/build';
+import { daysAhead, utcInstant } from '../support/days-ahead';
 import { eventually } from '../support/eventually';
 import { type SyncStack, startSyncStack } from '../support/sync-stack';
 
@@ -16,13 +17,13 @@ describe('syncHinted resumes from its heartbeat details', () => {
   }, 60_000);
   afterAll(async () => stack?.close(), 60_000);
 
-  const appointment = (title: string, day: number) =>
+  const appointment = (title: string, dayOffset: number) =>
     String(
       stack.sandbox.autotask.userSide.createAppointment({
         resourceID: stack.sandbox.info.autotask.resourceId,
         title,
-        startDateTime: `2026-12-1${day}T08:00:00Z`,
-        endDateTime: `2026-12-1${day}T09:00:00Z`,
+        startDateTime: utcInstant(daysAhead(dayOffset), '08:00'),
+        endDateTime: utcInstant(daysAhead(dayOffset), '09:00'),
       }).id
     );
   const gets = (id: string) =>
@@ -32,8 +33,8 @@ describe('syncHinted resumes from its heartbeat details', () => {
 
   it('reports saved records in its heartbeats, and a retry skips the ones its last heartbeat named', async () => {
     const { syncHinted } = buildActivities({ pool: stack.db.pool, box: stack.box });
-    const first = appointment('Resume first', 1);
-    const second = appointment('Resume second', 2);
+    const first = appointment('Resume first', 4);
+    const second = appointment('Resume second', 5);
     const ref = { tenantId: stack.sandbox.tenantId, userId: stack.sandbox.userId, source: 'autotask' as const };
     const key = (id: string) => `autotask|${stack.sandbox.userId}|appointment:${id}`;
 

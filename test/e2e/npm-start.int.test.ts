@@ -9,6 +9,7 @@ import { netSuiteToCanonical } from '../../src/providers/netsuite/mapping';
 import { createNetSuiteClient } from '../../src/providers/netsuite/netsuite-client';
 import { freePort } from '../../src/runtime/free-port';
 import type { SandboxInfo } from '../../src/runtime/sandbox';
+import { daysAhead, wallClock } from '../support/days-ahead';
 import { eventually } from '../support/eventually';
 
 /**
@@ -128,13 +129,14 @@ describe('npm start on embedded defaults', () => {
 
   it('brings an event made in Outlook into NetSuite through a change notification, fields intact, and stops when told', async () => {
     const { info, graph, netsuite } = clients();
+    const [day, nextDay] = [daysAhead(-4), daysAhead(-3)];
     await graph.createEvent(
       info.mailbox,
       {
         subject: 'Quarterly review with Fabrikam',
         body: { contentType: 'text', content: 'Agenda: pricing, renewal dates.' },
-        start: { dateTime: '2026-12-03T15:00:00', timeZone: 'UTC' },
-        end: { dateTime: '2026-12-03T16:30:00', timeZone: 'UTC' },
+        start: { dateTime: wallClock(day, '15:00'), timeZone: 'UTC' },
+        end: { dateTime: wallClock(day, '16:30'), timeZone: 'UTC' },
         location: { displayName: 'Fabrikam HQ, Room 4' },
       },
       { itemId: 'e2e-item-1' }
@@ -150,8 +152,8 @@ describe('npm start on embedded defaults', () => {
     expect(mapped.location).toBe('Fabrikam HQ, Room 4');
     expect(mapped.timing).toMatchObject({
       allDay: false,
-      start: '2026-12-03T15:00:00.000Z',
-      end: '2026-12-03T16:30:00.000Z',
+      start: `${day}T15:00:00.000Z`,
+      end: `${day}T16:30:00.000Z`,
     });
 
     const stopped = await api('/v1/users/u_demo/sync/stop', 'POST');
@@ -162,8 +164,8 @@ describe('npm start on embedded defaults', () => {
       info.mailbox,
       {
         subject: 'Made after the sync stopped',
-        start: { dateTime: '2026-12-04T15:00:00', timeZone: 'UTC' },
-        end: { dateTime: '2026-12-04T16:00:00', timeZone: 'UTC' },
+        start: { dateTime: wallClock(nextDay, '15:00'), timeZone: 'UTC' },
+        end: { dateTime: wallClock(nextDay, '16:00'), timeZone: 'UTC' },
       },
       { itemId: 'e2e-item-2' }
     );

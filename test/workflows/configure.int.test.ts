@@ -1,6 +1,7 @@
 import { WorkflowUpdateFailedError } from '@temporalio/client';
 import { searchAttributes } from '../../src/workflows/search-attributes';
 import { configureUpdate, statusQuery, stopUpdate } from '../../src/workflows/user-sync/messages';
+import { daysAhead, wallClock } from '../support/days-ahead';
 import { eventually } from '../support/eventually';
 import { recordHistories } from '../support/record-histories';
 import { type SyncStack, startSyncStack } from '../support/sync-stack';
@@ -39,8 +40,8 @@ describe('configure: changing a running sync', () => {
     const lastBefore = (await handle().query(statusQuery)).lastSync.outlook;
     stack.sandbox.graph.userSide.createEvent(stack.sandbox.info.mailbox, {
       subject: 'Seen after configure',
-      start: '2026-12-08T10:00:00',
-      end: '2026-12-08T11:00:00',
+      start: wallClock(daysAhead(1), '10:00'),
+      end: wallClock(daysAhead(1), '11:00'),
       timeZone: 'UTC',
     });
     // The 10-minute poll would not look for a long time; no notification is sent (no webhooks).

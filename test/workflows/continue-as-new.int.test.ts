@@ -1,4 +1,5 @@
 import { statusQuery } from '../../src/workflows/user-sync/messages';
+import { daysAhead, wallClock } from '../support/days-ahead';
 import { eventually } from '../support/eventually';
 import { recordHistories } from '../support/record-histories';
 import { type SyncStack, startSyncStack } from '../support/sync-stack';
@@ -22,8 +23,8 @@ describe('continue-as-new of a user sync', () => {
     for (let i = 0; i < 3; i++) {
       stack.sandbox.graph.userSide.createEvent(mailbox, {
         subject: `Before continue-as-new ${i}`,
-        start: `2026-12-1${i}T09:00:00`,
-        end: `2026-12-1${i}T10:00:00`,
+        start: wallClock(daysAhead(3 + i), '09:00'),
+        end: wallClock(daysAhead(3 + i), '10:00'),
         timeZone: 'UTC',
       });
     }
@@ -48,8 +49,8 @@ describe('continue-as-new of a user sync', () => {
 
     stack.sandbox.graph.userSide.createEvent(mailbox, {
       subject: 'After continue-as-new',
-      start: '2026-12-15T09:00:00',
-      end: '2026-12-15T10:00:00',
+      start: wallClock(daysAhead(8), '09:00'),
+      end: wallClock(daysAhead(8), '10:00'),
       timeZone: 'UTC',
     });
     await eventually('the later event in NetSuite', () =>

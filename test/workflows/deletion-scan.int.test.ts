@@ -1,3 +1,4 @@
+import { daysAhead, utcInstant, wallClock } from '../support/days-ahead';
 import { eventually } from '../support/eventually';
 import { type SyncStack, startSyncStack } from '../support/sync-stack';
 
@@ -26,7 +27,7 @@ describe('deletion scan of the tenant pollers', () => {
   it('an event deleted in NetSuite leaves Outlook and Autotask', async () => {
     const event = stack.sandbox.netsuite.userSide.createEvent(employee(), {
       title: 'Scan me: NetSuite',
-      date: '2026-12-15',
+      date: daysAhead(8),
       startTime: '09:00',
       endTime: '10:00',
       timezone: 'America/New_York',
@@ -47,14 +48,14 @@ describe('deletion scan of the tenant pollers', () => {
   it('an appointment deleted in Autotask leaves Outlook and NetSuite, and nothing else is touched', async () => {
     stack.sandbox.graph.userSide.createEvent(mailbox(), {
       subject: 'Scan me: stays',
-      start: '2026-12-16T09:00:00',
-      end: '2026-12-16T10:00:00',
+      start: wallClock(daysAhead(9), '09:00'),
+      end: wallClock(daysAhead(9), '10:00'),
       timeZone: 'UTC',
     });
     stack.sandbox.graph.userSide.createEvent(mailbox(), {
       subject: 'Scan me: Autotask',
-      start: '2026-12-16T11:00:00',
-      end: '2026-12-16T12:00:00',
+      start: wallClock(daysAhead(9), '11:00'),
+      end: wallClock(daysAhead(9), '12:00'),
       timeZone: 'UTC',
     });
     const appointment = await eventually('the appointment in Autotask', () =>
@@ -79,8 +80,8 @@ describe('deletion scan of the tenant pollers', () => {
     const made = stack.sandbox.autotask.userSide.createAppointment({
       resourceID: stack.sandbox.info.autotask.resourceId,
       title: 'Scan me: deleted at once',
-      startDateTime: '2026-12-17T09:00:00Z',
-      endDateTime: '2026-12-17T10:00:00Z',
+      startDateTime: utcInstant(daysAhead(10), '09:00'),
+      endDateTime: utcInstant(daysAhead(10), '10:00'),
     });
     const copy = await eventually('the copy in NetSuite', () =>
       stack.sandbox.netsuite.listEvents().find((e) => e.title === 'Scan me: deleted at once')

@@ -1,3 +1,4 @@
+import { daysAhead } from '../support/days-ahead';
 import { eventually } from '../support/eventually';
 import { type SyncStack, startSyncStack } from '../support/sync-stack';
 
@@ -38,7 +39,7 @@ describe('invite from Outlook', () => {
 
   it('off: the NetSuite meeting reaches Outlook without attendees, and nobody is emailed', async () => {
     await setPolicy(false);
-    meeting('No invitations', '2026-12-14', 'guest.off@fabrikam.example');
+    meeting('No invitations', daysAhead(7), 'guest.off@fabrikam.example');
     const copy = await eventually('the event in Outlook', () => inOutlook('No invitations'));
     expect(copy.attendees ?? []).toEqual([]);
     expect(mailAbout('No invitations')).toEqual([]);
@@ -46,7 +47,7 @@ describe('invite from Outlook', () => {
 
   it('on: the NetSuite meeting reaches Outlook with its attendee, who is invited from the owner’s mailbox', async () => {
     await setPolicy(true);
-    meeting('With invitations', '2026-12-15', 'guest.on@fabrikam.example');
+    meeting('With invitations', daysAhead(8), 'guest.on@fabrikam.example');
     const copy = await eventually('the event in Outlook', () => inOutlook('With invitations'));
     expect((copy.attendees ?? []).map((a) => a.emailAddress.address.toLowerCase())).toContain(
       'guest.on@fabrikam.example'

@@ -1,6 +1,7 @@
 import type { UserEvent } from '../../src/emulators/graph/user-side';
 import type { StoredEvent } from '../../src/emulators/netsuite';
 import { type UserPolicyOverrides, userPolicyOverridesSchema } from '../../src/store/policy';
+import { daysAhead, utcInstant, wallClock } from '../support/days-ahead';
 import { eventually } from '../support/eventually';
 import { type SyncStack, startSyncStack } from '../support/sync-stack';
 
@@ -92,10 +93,11 @@ describe('sync policies', () => {
   };
 
   it('Outlook→NetSuite only: Outlook events reach NetSuite, nothing from NetSuite (or Autotask, off) reaches Outlook', async () => {
+    const [day, nextDay] = [daysAhead(-6), daysAhead(-5)];
     const created = graph().createEvent(alice.mailbox, {
       subject: 'A: Forecast call',
-      start: '2026-12-01T14:00:00',
-      end: '2026-12-01T15:00:00',
+      start: wallClock(day, '14:00'),
+      end: wallClock(day, '15:00'),
       timeZone: 'UTC',
     });
     const event = await eventually('the event in NetSuite', () => one(inNetSuite('A: Forecast call')));
@@ -103,15 +105,15 @@ describe('sync policies', () => {
     netsuite().userSide.editEvent(alice.employeeId, event.id, { title: 'A: Forecast call (renamed in NetSuite)' });
     netsuite().userSide.createEvent(alice.employeeId, {
       title: 'A: Made in NetSuite',
-      date: '2026-12-02',
+      date: nextDay,
       startTime: '09:00',
       endTime: '10:00',
     });
     autotask().createAppointment({
       resourceID: alice.resourceId,
       title: 'A: Made in Autotask',
-      startDateTime: '2026-12-02T12:00:00Z',
-      endDateTime: '2026-12-02T13:00:00Z',
+      startDateTime: utcInstant(nextDay, '12:00'),
+      endDateTime: utcInstant(nextDay, '13:00'),
     });
     // Her next Outlook edit still travels (the sync is alive and went past those changes).
     graph().updateEvent(alice.mailbox, created.id, { location: 'Room 9' });
@@ -133,10 +135,11 @@ describe('sync policies', () => {
   }, 120_000);
 
   it('NetSuite→Outlook only: NetSuite events reach Outlook, Outlook edits and events never reach NetSuite', async () => {
+    const [day, nextDay] = [daysAhead(-4), daysAhead(-3)];
     const event = netsuite().userSide.createEvent(bob.employeeId, {
       title: 'B: Site survey',
       message: 'Measure the dock',
-      date: '2026-12-03',
+      date: day,
       startTime: '08:00',
       endTime: '09:00',
       timezone: 'America/New_York',
@@ -145,8 +148,8 @@ describe('sync policies', () => {
     graph().updateEvent(bob.mailbox, copy.id, { subject: 'B: Site survey (renamed in Outlook)' });
     graph().createEvent(bob.mailbox, {
       subject: 'B: Outlook only',
-      start: '2026-12-04T10:00:00',
-      end: '2026-12-04T11:00:00',
+      start: wallClock(nextDay, '10:00'),
+      end: wallClock(nextDay, '11:00'),
       timeZone: 'UTC',
     });
     // NetSuite's next edit still arrives, and leaves the Outlook title alone (it did not change in NetSuite).
@@ -169,36 +172,37 @@ describe('sync policies', () => {
   }, 120_000);
 
   it('direction off: nothing goes out and nothing comes in', async () => {
+    const day = daysAhead(-2);
     graph().createEvent(dave.mailbox, {
       subject: 'D: Outlook event',
-      start: '2026-12-05T10:00:00',
-      end: '2026-12-05T11:00:00',
+      start: wallClock(day, '10:00'),
+      end: wallClock(day, '11:00'),
       timeZone: 'UTC',
     });
     netsuite().userSide.createEvent(dave.employeeId, {
       title: 'D: NetSuite event',
-      date: '2026-12-05',
+      date: day,
       startTime: '13:00',
       endTime: '14:00',
     });
     autotask().createAppointment({
       resourceID: dave.resourceId,
       title: 'D: Autotask appointment',
-      startDateTime: '2026-12-05T16:00:00Z',
-      endDateTime: '2026-12-05T17:00:00Z',
+      startDateTime: utcInstant(day, '16:00'),
+      endDateTime: utcInstant(day, '17:00'),
     });
     // Carol's equivalent changes do travel: the pollers and workflows went round past Dave's.
     graph().createEvent(carol.mailbox, {
       subject: 'C: Outlook event',
-      start: '2026-12-05T10:00:00',
-      end: '2026-12-05T11:00:00',
+      start: wallClock(day, '10:00'),
+      end: wallClock(day, '11:00'),
       timeZone: 'UTC',
     });
     autotask().createAppointment({
       resourceID: carol.resourceId,
       title: 'C: Autotask appointment',
-      startDateTime: '2026-12-05T16:00:00Z',
-      endDateTime: '2026-12-05T17:00:00Z',
+      startDateTime: utcInstant(day, '16:00'),
+      endDateTime: utcInstant(day, '17:00'),
     });
     await eventually("Carol's event in NetSuite and Autotask", () =>
       one(inNetSuite('C: Outlook event')) && one(inAutotask('C: Outlook event')) ? true : undefined
@@ -218,16 +222,17 @@ describe('sync policies', () => {
   }, 120_000);
 
   it('category selection: only Outlook events in the category go to Autotask; removing it sets the appointment aside', async () => {
+    const day = daysAhead(0);
     const plain = graph().createEvent(bob.mailbox, {
       subject: 'B: Install planning',
-      start: '2026-12-07T09:00:00',
-      end: '2026-12-07T10:00:00',
+      start: wallClock(day, '09:00'),
+      end: wallClock(day, '10:00'),
       timeZone: 'UTC',
     });
     graph().createEvent(bob.mailbox, {
       subject: 'B: Shared with Autotask',
-      start: '2026-12-07T11:00:00',
-      end: '2026-12-07T12:00:00',
+      start: wallClock(day, '11:00'),
+      end: wallClock(day, '12:00'),
       timeZone: 'UTC',
       categories: ['Autotask'],
     });
@@ -288,18 +293,19 @@ describe('sync policies', () => {
     });
 
     it('a To-Do appears with company, contact and action type in its subject; edits travel both ways', async () => {
+      const day = daysAhead(1);
       const toDo = autotask().createToDo({
         companyID: company,
         contactID: contact,
         actionType,
         assignedToResourceID: carol.resourceId,
         activityDescription: 'Renewal check-in\nBring the quote',
-        startDateTime: '2026-12-08T15:00:00Z',
-        endDateTime: '2026-12-08T15:30:00Z',
+        startDateTime: utcInstant(day, '15:00'),
+        endDateTime: utcInstant(day, '15:30'),
       });
       const subject = 'Renewal check-in – Fabrikam / Dana Lee – Customer meeting';
       const copy = await eventually("the To-Do in Carol's Outlook", () => one(inOutlook(carol.mailbox, subject)));
-      expect(Date.parse(`${copy.start.dateTime}Z`)).toBe(Date.parse('2026-12-08T15:00:00Z'));
+      expect(Date.parse(`${copy.start.dateTime}Z`)).toBe(Date.parse(utcInstant(day, '15:00')));
       expect(textOf(copy)).toBe('Bring the quote');
 
       // Edited in Outlook: the To-Do follows (its subject keeps the decoration).
@@ -315,12 +321,12 @@ describe('sync policies', () => {
       );
       // Moved in Autotask (its master): Outlook follows.
       autotask().updateToDo(Number(toDo.id), {
-        startDateTime: '2026-12-08T17:00:00Z',
-        endDateTime: '2026-12-08T17:30:00Z',
+        startDateTime: utcInstant(day, '17:00'),
+        endDateTime: utcInstant(day, '17:30'),
       });
       await eventually('the new time in Outlook', () =>
         Date.parse(`${graph().getEvent(carol.mailbox, copy.id)?.start.dateTime}Z`) ===
-        Date.parse('2026-12-08T17:00:00Z')
+        Date.parse(utcInstant(day, '17:00'))
           ? true
           : undefined
       );
@@ -344,11 +350,12 @@ describe('sync policies', () => {
     }, 120_000);
 
     it('a Service Call appears as "Service Call: <company>", and Outlook edits are undone', async () => {
+      const day = daysAhead(2);
       const { serviceCall } = autotask().createServiceCall({
         companyID: company,
         description: 'Printer jams on floor 2',
-        startDateTime: '2026-12-09T13:00:00Z',
-        endDateTime: '2026-12-09T15:00:00Z',
+        startDateTime: utcInstant(day, '13:00'),
+        endDateTime: utcInstant(day, '15:00'),
         tickets: [{ title: 'Printer broken', ticketNumber: 'T20261201.0001', resourceIDs: [carol.resourceId] }],
       });
       const copy = await eventually("the Service Call in Carol's Outlook", () =>
@@ -359,18 +366,18 @@ describe('sync policies', () => {
       expect(body).toContain('T20261201.0001 Printer broken');
       expect(body).toContain('Changes made in Outlook are not returned to Autotask.');
       expect((copy.location as { displayName: string }).displayName).toBe('1 Harbour Way, Springfield, IL 62701');
-      expect(Date.parse(`${copy.start.dateTime}Z`)).toBe(Date.parse('2026-12-09T13:00:00Z'));
+      expect(Date.parse(`${copy.start.dateTime}Z`)).toBe(Date.parse(utcInstant(day, '13:00')));
 
       graph().updateEvent(carol.mailbox, copy.id, {
         subject: 'My own title',
-        start: '2026-12-09T16:00:00',
-        end: '2026-12-09T17:00:00',
+        start: wallClock(day, '16:00'),
+        end: wallClock(day, '17:00'),
         timeZone: 'UTC',
       });
       await eventually('the Autotask version restored in Outlook', () => {
         const now = graph().getEvent(carol.mailbox, copy.id);
         return now?.subject === 'Service Call: Fabrikam' &&
-          Date.parse(`${now.start.dateTime}Z`) === Date.parse('2026-12-09T13:00:00Z')
+          Date.parse(`${now.start.dateTime}Z`) === Date.parse(utcInstant(day, '13:00'))
           ? true
           : undefined;
       });

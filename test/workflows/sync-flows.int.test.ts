@@ -3,6 +3,7 @@ import { replicaKey } from '../../src/domain/link';
 import { metricsRegistry } from '../../src/observability/metrics';
 import { ItemStore } from '../../src/store/items';
 import { SecretBox } from '../../src/store/secret-box';
+import { dayAfter, daysAhead, daysAheadClearOfDst, utcInstant, wallClock } from '../support/days-ahead';
 import { eventually } from '../support/eventually';
 import { type SyncStack, startSyncStack } from '../support/sync-stack';
 
@@ -38,8 +39,8 @@ describe('sync flows between Outlook, NetSuite and Autotask', () => {
     const created = stack.sandbox.graph.userSide.createEvent(mailbox(), {
       subject: 'Pipeline review',
       body: 'Numbers for Q1',
-      start: '2026-12-07T14:00:00',
-      end: '2026-12-07T15:00:00',
+      start: wallClock(daysAhead(0), '14:00'),
+      end: wallClock(daysAhead(0), '15:00'),
       timeZone: 'Europe/Berlin',
       location: 'Room 2',
     }) as { id: string };
@@ -59,8 +60,8 @@ describe('sync flows between Outlook, NetSuite and Autotask', () => {
   it('our own Autotask write is known to the tenant poller: the appointment is not read again', async () => {
     stack.sandbox.graph.userSide.createEvent(mailbox(), {
       subject: 'Echo check',
-      start: '2026-12-08T09:00:00',
-      end: '2026-12-08T10:00:00',
+      start: wallClock(daysAhead(1), '09:00'),
+      end: wallClock(daysAhead(1), '10:00'),
       timeZone: 'Europe/Berlin',
     });
     const at = await eventually('the appointment in Autotask', () => inAutotask('Echo check'));
@@ -86,14 +87,19 @@ describe('sync flows between Outlook, NetSuite and Autotask', () => {
 
   it('an Outlook event past midnight is cut at 23:59 in NetSuite, and the cut never travels back', async () => {
     // NetSuite events have one date: 23:30–01:00 New York time is written as 23:30–23:59.
+    // A night New York does not change its clocks, so 01:00 there is one instant (EST or EDT by season).
+    const day = daysAheadClearOfDst(3, 'America/New_York');
+    const endUtc = DateTime.fromISO(wallClock(dayAfter(day), '01:00'), { zone: 'America/New_York' })
+      .toUTC()
+      .toISO();
     const created = stack.sandbox.graph.userSide.createEvent(mailbox(), {
       subject: 'Late deploy',
-      start: '2026-12-10T23:30:00',
-      end: '2026-12-11T01:00:00',
+      start: wallClock(day, '23:30'),
+      end: wallClock(dayAfter(day), '01:00'),
       timeZone: 'America/New_York',
     }) as { id: string };
     const ns = await eventually('the event in NetSuite', () => inNetSuite('Late deploy'));
-    expect([ns.startDate, ns.startTime, ns.endTime]).toEqual(['2026-12-10', '23:30', '23:59']);
+    expect([ns.startDate, ns.startTime, ns.endTime]).toEqual([day, '23:30', '23:59']);
     await eventually('the appointment in Autotask', () => inAutotask('Late deploy'));
     // A further Outlook edit makes sync read NetSuite before writing it: the cut is its own write.
     stack.sandbox.graph.userSide.updateEvent(mailbox(), created.id, { subject: 'Late deploy (db)' });
@@ -103,8 +109,8 @@ describe('sync flows between Outlook, NetSuite and Autotask', () => {
     );
     const outlook = stack.sandbox.graph.userSide.getEvent(mailbox(), created.id);
     const outlookEnd = DateTime.fromISO(outlook!.end.dateTime, { zone: outlook!.end.timeZone || 'UTC' });
-    expect(outlookEnd.toUTC().toISO()).toBe('2026-12-11T06:00:00.000Z');
-    expect((at as unknown as { endDateTime: string }).endDateTime).toBe('2026-12-11T06:00:00.000Z');
+    expect(outlookEnd.toUTC().toISO()).toBe(endUtc);
+    expect((at as unknown as { endDateTime: string }).endDateTime).toBe(endUtc);
     expect(inNetSuite('Late deploy (db)')?.endTime).toBe('23:59');
   }, 90_000);
 
@@ -112,7 +118,7 @@ describe('sync flows between Outlook, NetSuite and Autotask', () => {
     const event = stack.sandbox.netsuite.userSide.createEvent(employee(), {
       title: 'Customer visit: Northwind',
       message: 'Bring the contract',
-      date: '2026-12-09',
+      date: daysAhead(2),
       startTime: '10:00',
       endTime: '11:30',
       timezone: 'America/Chicago',
@@ -128,18 +134,19 @@ describe('sync flows between Outlook, NetSuite and Autotask', () => {
       resourceID: resourceId(),
       title: 'On-site install at Contoso',
       description: 'Rack 4',
-      startDateTime: '2026-12-10T08:00:00Z',
-      endDateTime: '2026-12-10T12:00:00Z',
+      startDateTime: utcInstant(daysAhead(3), '08:00'),
+      endDateTime: utcInstant(daysAhead(3), '12:00'),
     });
     await eventually('the appointment in Outlook', () => inOutlook('On-site install at Contoso'));
   }, 90_000);
 
   it('a private Outlook event appears in Autotask as "Appointment" without its description', async () => {
+    const day = daysAhead(4);
     stack.sandbox.graph.userSide.createEvent(mailbox(), {
       subject: 'Doctor',
       body: 'Private matter',
-      start: '2026-12-11T09:00:00',
-      end: '2026-12-11T10:00:00',
+      start: wallClock(day, '09:00'),
+      end: wallClock(day, '10:00'),
       timeZone: 'UTC',
       sensitivity: 'private',
     });
@@ -147,7 +154,7 @@ describe('sync flows between Outlook, NetSuite and Autotask', () => {
       appointments().find(
         (a) =>
           a.title === 'Appointment' &&
-          Date.parse(String((a as { startDateTime?: string }).startDateTime)) === Date.parse('2026-12-11T09:00:00Z')
+          Date.parse(String((a as { startDateTime?: string }).startDateTime)) === Date.parse(utcInstant(day, '09:00'))
       )
     );
     expect(appointment.description ?? '').not.toContain('Private matter');
@@ -156,8 +163,8 @@ describe('sync flows between Outlook, NetSuite and Autotask', () => {
   it('deleting in Outlook deletes the copies in NetSuite and Autotask', async () => {
     const created = stack.sandbox.graph.userSide.createEvent(mailbox(), {
       subject: 'Short-lived meeting',
-      start: '2026-12-12T09:00:00',
-      end: '2026-12-12T10:00:00',
+      start: wallClock(daysAhead(5), '09:00'),
+      end: wallClock(daysAhead(5), '10:00'),
       timeZone: 'UTC',
     }) as { id: string };
     await eventually('the event in NetSuite', () => inNetSuite('Short-lived meeting'));
@@ -199,8 +206,8 @@ describe('sync flows between Outlook, NetSuite and Autotask', () => {
     });
     stack.sandbox.graph.userSide.createEvent(mailbox(), {
       subject: 'Metered meeting',
-      start: '2026-12-14T09:00:00',
-      end: '2026-12-14T10:00:00',
+      start: wallClock(daysAhead(7), '09:00'),
+      end: wallClock(daysAhead(7), '10:00'),
       timeZone: 'UTC',
     });
     await eventually('the event in NetSuite after the retry', () => inNetSuite('Metered meeting'));

@@ -1,6 +1,7 @@
 import type { UserEvent } from '../../src/emulators/graph/user-side';
 import { stripMarker } from '../../src/providers/autotask';
 import { type UserPolicyOverrides, userPolicyOverridesSchema } from '../../src/store/policy';
+import { daysAhead, utcInstant, wallClock } from '../support/days-ahead';
 import { eventually } from '../support/eventually';
 import { type SyncStack, startSyncStack } from '../support/sync-stack';
 
@@ -90,19 +91,20 @@ describe('Outlook events become Autotask To-Dos by policy', () => {
     ).rows;
 
   it('a categorised Outlook event becomes exactly one To-Do of the rule’s company and action type, not an Appointment', async () => {
+    const day = daysAhead(7);
     const created = graph().createEvent(erin.mailbox, {
       subject: 'E: Visit Contoso',
       body: 'Bring the contract',
-      start: '2026-12-14T10:00:00',
-      end: '2026-12-14T11:30:00',
+      start: wallClock(day, '10:00'),
+      end: wallClock(day, '11:30'),
       timeZone: 'UTC',
       // Matched without case; the first rule carried by the event wins ("Support" comes later).
       categories: ['Support', 'customer VISIT'],
     });
     const toDo = await eventually('the To-Do in Autotask', () => one(toDoTitled('E: Visit Contoso')));
     expect(toDo).toMatchObject({ companyID: contoso, actionType: siteVisit, assignedToResourceID: erin.resourceId });
-    expect(Date.parse(toDo.startDateTime)).toBe(Date.parse('2026-12-14T10:00:00Z'));
-    expect(Date.parse(toDo.endDateTime)).toBe(Date.parse('2026-12-14T11:30:00Z'));
+    expect(Date.parse(toDo.startDateTime)).toBe(Date.parse(utcInstant(day, '10:00')));
+    expect(Date.parse(toDo.endDateTime)).toBe(Date.parse(utcInstant(day, '11:30')));
     const { text, ref } = stripMarker(toDo.activityDescription);
     expect(text).toBe('E: Visit Contoso\n\nBring the contract');
     expect(ref).toBeDefined();
@@ -134,11 +136,12 @@ describe('Outlook events become Autotask To-Dos by policy', () => {
   }, 150_000);
 
   it('Outlook edits update the To-Do, an Autotask move comes back, and the titles stay put', async () => {
+    const [day, nextDay] = [daysAhead(8), daysAhead(9)];
     const created = graph().createEvent(erin.mailbox, {
       subject: 'E: Support call',
       body: 'Printer queue',
-      start: '2026-12-15T09:00:00',
-      end: '2026-12-15T09:30:00',
+      start: wallClock(day, '09:00'),
+      end: wallClock(day, '09:30'),
       timeZone: 'UTC',
       categories: ['Support'],
     });
@@ -148,19 +151,19 @@ describe('Outlook events become Autotask To-Dos by policy', () => {
     graph().updateEvent(erin.mailbox, created.id, {
       subject: 'E: Support call (rescheduled)',
       body: 'Printer queue and scanner',
-      start: '2026-12-15T14:00:00',
-      end: '2026-12-15T15:00:00',
+      start: wallClock(day, '14:00'),
+      end: wallClock(day, '15:00'),
       timeZone: 'UTC',
     });
     const edited = await eventually('the edit in the To-Do', () =>
       one(
         toDoTitled('E: Support call (rescheduled)').filter(
-          (t) => Date.parse(t.startDateTime) === Date.parse('2026-12-15T14:00:00Z')
+          (t) => Date.parse(t.startDateTime) === Date.parse(utcInstant(day, '14:00'))
         )
       )
     );
     expect(edited.id).toBe(toDo.id);
-    expect(Date.parse(edited.endDateTime)).toBe(Date.parse('2026-12-15T15:00:00Z'));
+    expect(Date.parse(edited.endDateTime)).toBe(Date.parse(utcInstant(day, '15:00')));
     expect(stripMarker(edited.activityDescription)).toEqual({
       text: 'E: Support call (rescheduled)\n\nPrinter queue and scanner',
       ref: stripMarker(toDo.activityDescription).ref,
@@ -168,11 +171,11 @@ describe('Outlook events become Autotask To-Dos by policy', () => {
 
     // Moved in Autotask (its master once it lives there): Outlook follows, its subject unchanged.
     autotask().userSide.updateToDo(toDo.id, {
-      startDateTime: '2026-12-16T08:00:00Z',
-      endDateTime: '2026-12-16T09:00:00Z',
+      startDateTime: utcInstant(nextDay, '08:00'),
+      endDateTime: utcInstant(nextDay, '09:00'),
     });
     await eventually('the move in Outlook', () =>
-      Date.parse(`${outlookEvent(created.id)?.start.dateTime}Z`) === Date.parse('2026-12-16T08:00:00Z')
+      Date.parse(`${outlookEvent(created.id)?.start.dateTime}Z`) === Date.parse(utcInstant(nextDay, '08:00'))
         ? true
         : undefined
     );
@@ -186,7 +189,7 @@ describe('Outlook events become Autotask To-Dos by policy', () => {
     expect(after.changeKey).toBe(changeKey);
     expect(autotask().requestLog.count({ entity: 'CompanyToDos', action: 'update' })).toBe(toDoUpdates);
     expect(toDoTitled('E: Support call (rescheduled)').map((t) => [t.id, Date.parse(t.startDateTime)])).toEqual([
-      [toDo.id, Date.parse('2026-12-16T08:00:00Z')],
+      [toDo.id, Date.parse(utcInstant(nextDay, '08:00'))],
     ]);
     expect(toDoTitled('E: Support call')).toEqual([]);
     expect(erinsAppointments()).toEqual([]);
@@ -196,8 +199,8 @@ describe('Outlook events become Autotask To-Dos by policy', () => {
   it('deleting the Outlook event deletes its To-Do', async () => {
     const created = graph().createEvent(erin.mailbox, {
       subject: 'E: Short-lived visit',
-      start: '2026-12-17T13:00:00',
-      end: '2026-12-17T14:00:00',
+      start: wallClock(daysAhead(10), '13:00'),
+      end: wallClock(daysAhead(10), '14:00'),
       timeZone: 'UTC',
       categories: ['Customer visit'],
     });
@@ -221,16 +224,17 @@ describe('Outlook events become Autotask To-Dos by policy', () => {
 
   it('events without a matching category still become Appointments', async () => {
     const toDosBefore = erinsToDos().map((t) => t.id);
+    const day = daysAhead(11);
     graph().createEvent(erin.mailbox, {
       subject: 'E: Dentist',
-      start: '2026-12-18T08:00:00',
-      end: '2026-12-18T09:00:00',
+      start: wallClock(day, '08:00'),
+      end: wallClock(day, '09:00'),
       timeZone: 'UTC',
     });
     graph().createEvent(erin.mailbox, {
       subject: 'E: Team lunch',
-      start: '2026-12-18T12:00:00',
-      end: '2026-12-18T13:00:00',
+      start: wallClock(day, '12:00'),
+      end: wallClock(day, '13:00'),
       timeZone: 'UTC',
       categories: ['Customer'],
     });

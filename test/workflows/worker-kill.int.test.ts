@@ -1,6 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import path from 'node:path';
 import type { UserSyncStatus } from '../../src/workflows/user-sync/types';
+import { daysAhead, wallClock } from '../support/days-ahead';
 import { eventually } from '../support/eventually';
 import { type SyncStack, startSyncStack } from '../support/sync-stack';
 
@@ -59,8 +60,8 @@ describe('a worker killed mid-item', () => {
     titles.forEach((subject, i) =>
       stack.sandbox.graph.userSide.createEvent(stack.sandbox.info.mailbox, {
         subject,
-        start: `2026-12-1${i}T09:00:00`,
-        end: `2026-12-1${i}T10:00:00`,
+        start: wallClock(daysAhead(3 + i), '09:00'),
+        end: wallClock(daysAhead(3 + i), '10:00'),
         timeZone: 'UTC',
       })
     );

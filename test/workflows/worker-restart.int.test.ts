@@ -1,3 +1,4 @@
+import { daysAhead, wallClock } from '../support/days-ahead';
 import { eventually } from '../support/eventually';
 import { type SyncStack, startSyncStack } from '../support/sync-stack';
 
@@ -16,8 +17,8 @@ describe('a user sync survives a worker restart', () => {
     const handle = await stack.startUserSync();
     sandbox.graph.userSide.createEvent(sandbox.info.mailbox, {
       subject: 'Before the restart',
-      start: '2026-12-01T09:00:00',
-      end: '2026-12-01T10:00:00',
+      start: wallClock(daysAhead(-6), '09:00'),
+      end: wallClock(daysAhead(-6), '10:00'),
       timeZone: 'UTC',
     });
     await eventually('the first event in NetSuite', () => inNetSuite('Before the restart'));
@@ -25,8 +26,8 @@ describe('a user sync survives a worker restart', () => {
     await stack.stopWorker(first);
     sandbox.graph.userSide.createEvent(sandbox.info.mailbox, {
       subject: 'While the worker was down',
-      start: '2026-12-02T09:00:00',
-      end: '2026-12-02T10:00:00',
+      start: wallClock(daysAhead(-5), '09:00'),
+      end: wallClock(daysAhead(-5), '10:00'),
       timeZone: 'UTC',
     });
     // Nothing moves without a worker; the workflow waits for one, it does not fail.

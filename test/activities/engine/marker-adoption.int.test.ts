@@ -3,6 +3,7 @@ import { syncRecords } from '../../../src/activities/engine/sync-records';
 import { newLink, replicaKey } from '../../../src/domain/link';
 import { itemRef, withMarker } from '../../../src/providers/autotask';
 import { ItemStore } from '../../../src/store/items';
+import { daysAhead, utcInstant, wallClock } from '../../support/days-ahead';
 import { type SyncStack, startSyncStack } from '../../support/sync-stack';
 import { tenantSyncContext } from '../../support/tenant-sync-context';
 
@@ -22,12 +23,13 @@ describe('an Autotask appointment with our marker that no link holds', () => {
   it('joins the item its marker names: no second item, no second Outlook copy', async () => {
     const { tenantId, userId } = stack.sandbox;
     const items = new ItemStore(stack.db.pool);
+    const day = daysAhead(11);
     // What a failed first attempt leaves: the Outlook event, the item the round inserted for it
     // (no replica saved yet), and the Autotask appointment it wrote with the item's marker.
     const outlook = stack.sandbox.graph.userSide.createEvent(stack.sandbox.info.mailbox, {
       subject: 'Adopt me',
-      start: '2026-12-18T09:00:00',
-      end: '2026-12-18T10:00:00',
+      start: wallClock(day, '09:00'),
+      end: wallClock(day, '10:00'),
       timeZone: 'UTC',
     }) as { id: string };
     const itemId = 'i_adoption_test_item_0001';
@@ -36,8 +38,8 @@ describe('an Autotask appointment with our marker that no link holds', () => {
       resourceID: stack.sandbox.info.autotask.resourceId,
       title: 'Adopt me',
       description: withMarker('', itemRef(itemId), 8000),
-      startDateTime: '2026-12-18T09:00:00Z',
-      endDateTime: '2026-12-18T10:00:00Z',
+      startDateTime: utcInstant(day, '09:00'),
+      endDateTime: utcInstant(day, '10:00'),
     });
     const recordId = `appointment:${String(appointment.id)}`;
 
