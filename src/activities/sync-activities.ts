@@ -33,6 +33,21 @@ export interface PullResult extends BatchOutcome {
    * the series' child workflow is their one writer, so it reads them and carries the change back.
    */
   seriesChanges?: { seriesItemId: string; recordIds: string[] }[];
+  /**
+   * The user's Outlook copies this activity wrote, at the versions stored for them: when Graph's
+   * notification of one arrives, the workflow knows it for its own write without a round.
+   */
+  outlookWritten?: { recordId: string; version: string }[];
+}
+
+/** The batch's outcome as the workflow sees it: only this user's Outlook writes travel back. */
+function forUser(outcome: BatchOutcome, userId: string): BatchOutcome & Pick<PullResult, 'outlookWritten'> {
+  const { outlookWrites, ...rest } = outcome;
+  const own = replicaKey('outlook', userId);
+  const written = (outlookWrites ?? [])
+    .filter((w) => w.replica === own)
+    .map(({ recordId, version }) => ({ recordId, version }));
+  return { ...rest, ...(written.length ? { outlookWritten: written } : {}) };
 }
 
 export interface PullInput extends UserRef {
@@ -239,7 +254,7 @@ export async function pullOutlook(ctx: ActivityContext, input: PullInput): Promi
         });
   await ctx.cursors.set(tenant.id, user.id, OUTLOOK_DELTA, changes.deltaLink);
   return {
-    ...outcome,
+    ...forUser(outcome, user.id),
     skipped: outcome.skipped + unchanged.length,
     source: 'outlook',
     seriesIds,
@@ -296,7 +311,7 @@ export async function syncHinted(ctx: ActivityContext, input: HintedInput): Prom
   });
   const seriesChanges = await occurrencesAmong(ctx, input);
   return {
-    ...outcome,
+    ...forUser(outcome, input.userId),
     source: input.source,
     at: ctx.now().toISOString(),
     ...(seriesChanges.length ? { seriesChanges } : {}),

@@ -75,6 +75,11 @@ describe('Graph notifications: duplicated, reordered, dropped; expired delta; re
     (await metricsRegistry.getSingleMetric('calsync_webhook_notifications_total')!.get()).values.find(
       (v) => v.labels.source === 'graph' && v.labels.outcome === 'echo'
     )?.value ?? 0;
+  /** pullOutlook activities the user's workflow scheduled so far (its history, this run). */
+  const outlookRounds = async () =>
+    (await stack.client.workflow.getHandle(stack.workflowId).fetchHistory()).events!.filter(
+      (e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'pullOutlook'
+    ).length;
   const changeDeliveries = (resourceId: string) =>
     graph().notifications.filter((n) => n.kind === 'change' && n.resourceId === resourceId);
 
@@ -172,6 +177,7 @@ describe('Graph notifications: duplicated, reordered, dropped; expired delta; re
     );
     await graph().subscriptions.settle();
     const lastSyncBefore = (await status()).lastSync.outlook;
+    const skippedBefore = (await status()).counts.skipped;
     const echoesBefore = await graphEchoes();
     stack.sandbox.netsuite.userSide.editEvent(stack.sandbox.info.netsuite.employeeId, ns.id, { title: 'Echo check 2' });
     await onceEverywhere('Echo check 2', ['Echo check']);
@@ -180,14 +186,19 @@ describe('Graph notifications: duplicated, reordered, dropped; expired delta; re
     );
     expect(patchAt).toBeGreaterThanOrEqual(0);
     // Our PATCH makes Graph notify us, with the etag of the version we stored: the API drops it
-    // (the version is stored already), or, when it beat the store, the workflow's Outlook round
-    // finds in PostgreSQL alone that there is nothing to read.
+    // (the version is stored already), or, when it beat the store, the workflow knows the version
+    // from the round that wrote it, or its Outlook round finds in PostgreSQL alone that there is
+    // nothing to read.
     await eventually('the notification of our PATCH', () =>
       changeDeliveries(copy!.id).some((n) => n.changeType === 'updated' && n.status === 202) ? true : undefined
     );
-    await eventually('the API to drop it, or the Outlook round it woke', async () => {
-      const last = (await status()).lastSync.outlook;
-      return (await graphEchoes()) > echoesBefore || (last && last !== lastSyncBefore) ? true : undefined;
+    await eventually('the API, the workflow or its Outlook round to settle it', async () => {
+      const now = await status();
+      const settled =
+        (await graphEchoes()) > echoesBefore ||
+        now.counts.skipped > skippedBefore ||
+        (now.lastSync.outlook && now.lastSync.outlook !== lastSyncBefore);
+      return settled ? true : undefined;
     });
     await new Promise((r) => setTimeout(r, 1_000));
     const callsAfter = graph()
@@ -204,6 +215,47 @@ describe('Graph notifications: duplicated, reordered, dropped; expired delta; re
       .requestLog.slice(editAt)
       .filter((r) => r.url.includes('/delta') || (r.method === 'GET' && r.url.includes(encodeURIComponent(copy!.id))));
     expect(reads.map((r) => (r.url.includes('/delta') ? 'delta' : 'GET event'))).toEqual(['delta']);
+  }, 60_000);
+
+  it('the notification of our write that arrives before the write is stored costs the workflow no round', async () => {
+    const ns = netsuiteEvent('Early echo', 9);
+    await onceEverywhere('Early echo');
+    const [copy] = outlook('Early echo');
+    await graph().subscriptions.settle();
+    // Autotask is slow: the round that writes Outlook stores the new version only once Autotask
+    // answered, long after Graph notified (at once), so the API cannot know the version yet.
+    stack.sandbox.autotask.faults.setLatency(1_500);
+    const echoesBefore = await graphEchoes();
+    const pullsBefore = await outlookRounds();
+    const netsuiteRoundBefore = (await status()).lastSync.netsuite;
+    const before = graph().requestLog.length;
+    try {
+      stack.sandbox.netsuite.userSide.editEvent(stack.sandbox.info.netsuite.employeeId, ns.id, {
+        title: 'Early echo 2',
+      });
+      await onceEverywhere('Early echo 2', ['Early echo']);
+    } finally {
+      stack.sandbox.autotask.faults.setLatency(0);
+    }
+    await eventually('the notification of our PATCH', () =>
+      changeDeliveries(copy!.id).some((n) => n.changeType === 'updated' && n.status === 202) ? true : undefined
+    );
+    await eventually('the NetSuite round that wrote Outlook to end', async () => {
+      const last = (await status()).lastSync.netsuite;
+      return last && last !== netsuiteRoundBefore ? true : undefined;
+    });
+    await graph().subscriptions.settle();
+    await new Promise((r) => setTimeout(r, 1_000));
+    expect(await graphEchoes()).toBe(echoesBefore); // it went to the workflow
+    expect(await outlookRounds()).toBe(pullsBefore); // which ran no Outlook round for it
+    const patchAt = graph().requestLog.findIndex(
+      (r, i) => i >= before && r.method === 'PATCH' && r.url.includes(encodeURIComponent(copy!.id))
+    );
+    expect(patchAt).toBeGreaterThanOrEqual(0);
+    const reads = graph()
+      .requestLog.slice(patchAt + 1)
+      .filter((r) => r.url.includes('/delta') || (r.method === 'GET' && r.url.includes(encodeURIComponent(copy!.id))));
+    expect(reads).toEqual([]);
   }, 60_000);
 
   it("a person's Outlook edit is not taken for sync's echo when our write's notification arrives after it", async () => {
@@ -272,6 +324,7 @@ describe('Graph notifications: duplicated, reordered, dropped; expired delta; re
         'After the delta token expired',
         'Dropped notification',
         'Duplicated notification (edited)',
+        'Early echo 2',
         'Echo check 3',
         'Late echo 3',
         'Missed notification',

@@ -45,6 +45,8 @@ export interface BatchOutcome {
   failed: number;
   /** Set when the mass-deletion guard held this batch's deletes back. */
   needsAttention?: { reason: string; held: RecordRef[] };
+  /** The Outlook copies this batch wrote, with the versions stored for them (echo recognition). */
+  outlookWrites?: { replica: string; recordId: string; version: string }[];
 }
 
 const MAX_STALE_RETRIES = 3;
@@ -289,6 +291,14 @@ async function auditPlan(ctx: TenantSyncContext, ref: RecordRef, link: Link, act
   }
 }
 
+function noteOutlookWrites(link: Link, writes: readonly WriteAction[], outcome: BatchOutcome): void {
+  for (const { replica } of writes) {
+    const r = link.replicas[replica];
+    if (r?.side !== 'outlook' || !r.recordId || !r.version) continue;
+    (outcome.outlookWrites ??= []).push({ replica, recordId: r.recordId, version: r.version });
+  }
+}
+
 /** Plans and executes one item; on a concurrent save by another writer, reads and plans again. */
 async function syncItem(ctx: TenantSyncContext, first: Planned, outcome: BatchOutcome): Promise<void> {
   let current: Planned | undefined = first;
@@ -314,6 +324,7 @@ async function syncItem(ctx: TenantSyncContext, first: Planned, outcome: BatchOu
       current = await readAndPlan(ctx, current.ref);
       continue;
     }
+    if (link) noteOutlookWrites(link, writes, outcome);
     await auditPlan(ctx, current.ref, current.stored.link, current.plan.actions);
     for (const action of current.plan.actions) {
       if (action.type === 'create') outcome.created++;

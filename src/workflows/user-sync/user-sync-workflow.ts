@@ -5,6 +5,7 @@ import {
   condition,
   continueAsNew,
   ParentClosePolicy,
+  patched,
   proxyActivities,
   setCurrentDetails,
   setHandler,
@@ -68,6 +69,12 @@ class UserSync {
   private fullResync = false;
   /** Outlook versions the notifications since the last round reported, by record id. */
   private readonly outlookSeen = new Map<string, string>();
+  /**
+   * Versions of this user's Outlook copies that our own activities wrote, by record id (the last
+   * few hundred): a notification reporting one is our write coming back. Not carried over: only
+   * a speed-up, the activity checks the stored versions anyway.
+   */
+  private readonly ownOutlookWrites = new Map<string, string>();
   /** Whether Outlook must be read whatever it reported (a poll, a resync, a notification without a version). */
   private outlookMustRead: boolean;
   private confirmDeletes = false;
@@ -266,6 +273,12 @@ class UserSync {
   }
 
   private record(result: PullResult): void {
+    for (const { recordId, version } of result.outlookWritten ?? []) {
+      this.ownOutlookWrites.delete(recordId);
+      this.ownOutlookWrites.set(recordId, version);
+      if (this.ownOutlookWrites.size > MAX_SEEN_VERSIONS)
+        this.ownOutlookWrites.delete(this.ownOutlookWrites.keys().next().value!);
+    }
     const c = this.status.counts;
     c.created += result.created;
     c.updated += result.updated;
@@ -313,6 +326,12 @@ class UserSync {
         );
       }
     }
+    if (this.onlyOwnWritesNotified()) {
+      // Every notification since the last round reported a version we wrote: no round at all.
+      this.pending.delete('outlook');
+      this.status.counts.skipped += this.outlookSeen.size;
+      this.outlookSeen.clear();
+    }
     if (this.pending.delete('outlook')) {
       const full = this.fullResync;
       this.fullResync = false;
@@ -345,6 +364,18 @@ class UserSync {
           return result;
         });
     }
+  }
+
+  private onlyOwnWritesNotified(): boolean {
+    return (
+      this.pending.has('outlook') &&
+      !this.outlookMustRead &&
+      !this.fullResync &&
+      this.outlookSeen.size > 0 &&
+      [...this.outlookSeen].every(([recordId, version]) => this.ownOutlookWrites.get(recordId) === version) &&
+      // Histories recorded before this shortcut ran the round.
+      patched('outlook-own-writes-known')
+    );
   }
 
   async run(): Promise<'stopped' | 'continue'> {
