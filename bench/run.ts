@@ -3,6 +3,7 @@
 // Flags: --users 200 --rate 20 (or --rates 5,10,20) --duration 300 (s per rate) --latency 80 (ms)
 //        --poll-ms 1000 --idle-users 1000,2000 --idle-seconds 120 --skip-idle --out BENCHMARKS.md
 //        --cpu-prof DIR (V8 CPU profiles of the bench with its emulators, the worker and the API)
+//        WORKER_MAX_CACHED_WORKFLOWS in the environment sizes the worker's workflow cache
 import { spawnSync } from 'node:child_process';
 import { cpus, loadavg, totalmem } from 'node:os';
 import path from 'node:path';
@@ -37,6 +38,8 @@ const opts = {
   /** Idle users' fallback poll while subscribed (production default SYNC_SUBSCRIBED_POLL_INTERVAL_MS). */
   idleSubscribedPollMs: Number(flag('idle-subscribed-poll-ms', '300000')),
   probeKinds: ['outlook', 'netsuite', 'autotask'] as ('outlook' | 'netsuite' | 'autotask')[],
+  /** The worker's cache (the environment's WORKER_MAX_CACHED_WORKFLOWS reaches the worker): reported. */
+  workerMaxCachedWorkflows: Number(process.env.WORKER_MAX_CACHED_WORKFLOWS ?? 1000),
   out: flag('out', path.resolve(__dirname, '..', 'BENCHMARKS.md')),
   /** V8 CPU profiles of the bench (with the emulators), the worker and the API, written on exit. */
   cpuProfileDir: has('cpu-prof') ? path.resolve(flag('cpu-prof', 'bench-profiles')) : undefined,

@@ -97,6 +97,13 @@ export const configSchema = z
      * container image sets it). Unset: the worker bundles the workflow code when it starts.
      */
     CALSYNC_WORKFLOW_BUNDLE: z.string().min(1).optional(),
+    /**
+     * Workflows a worker keeps in memory. A user's workflow that left the cache replays its whole
+     * history at its next wake-up (a fallback poll, every 5 minutes even when idle), and cyclic
+     * wake-ups of more workflows than the cache holds miss it every time: size it above the users a
+     * worker serves (plus their series children and the tenant pollers).
+     */
+    WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(10).max(1_000_000).default(1000),
     /** Where a worker serves its Prometheus metrics (host:port); unset: not served. */
     WORKER_METRICS_BIND_ADDRESS: z
       .string()

@@ -49,6 +49,7 @@ async function main(): Promise<void> {
     taskQueue: config.TEMPORAL_TASK_QUEUE,
     activities,
     dataConverter: createDataConverter(config.CALSYNC_CODEC_KEYS),
+    maxCachedWorkflows: config.WORKER_MAX_CACHED_WORKFLOWS,
     ...(bundlePath ? { workflowBundle: { codePath: bundlePath } } : {}),
   });
   // Ctrl-C reaches every process of the terminal's group, then the supervisor sends SIGTERM: stop once.

@@ -12,6 +12,8 @@ export interface SyncWorkerOptions {
   identity?: string;
   /** Encrypts payloads and failure messages (DESIGN.md §4.8); the clients use the same one. */
   dataConverter?: DataConverter;
+  /** WORKER_MAX_CACHED_WORKFLOWS (default 1000). */
+  maxCachedWorkflows?: number;
 }
 
 /** The calsync worker: runs the user-sync workflows and the provider activities. */
@@ -26,8 +28,8 @@ export async function createSyncWorker(options: SyncWorkerOptions): Promise<Work
       ? { workflowBundle: options.workflowBundle }
       : { workflowsPath: require.resolve('../workflows') }),
     ...(options.identity ? { identity: options.identity } : {}),
-    // Long-running user workflows are cheap when idle: evicted from the cache and replayed on demand.
-    maxCachedWorkflows: 1000,
+    // A workflow out of the cache replays its history when it wakes (config.ts says how to size it).
+    maxCachedWorkflows: options.maxCachedWorkflows ?? 1000,
     shutdownGraceTime: '20 seconds',
   });
 }
