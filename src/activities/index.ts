@@ -6,6 +6,7 @@ import {
   type HintedInput,
   pollAutotask,
   pollNetSuite,
+  peekOutlook,
   pullOutlook,
   type PullInput,
   saveTenantCursors,
@@ -19,6 +20,7 @@ import { type SeriesSyncInput, syncOutlookSeries } from './engine/series-activit
 export function createActivities(ctx: ActivityContext) {
   return withFailureMapping({
     pullOutlook: (input: PullInput) => pullOutlook(ctx, input),
+    peekOutlook: (input: UserRef) => peekOutlook(ctx, input),
     syncHinted: (input: HintedInput) => syncHinted(ctx, input),
     pollNetSuite: (input: TenantPollInput) => pollNetSuite(ctx, input),
     pollAutotask: (input: TenantPollInput) => pollAutotask(ctx, input),

@@ -69,6 +69,12 @@ export interface HintedInput extends UserRef {
   recordIds: string[];
   /** Of those, the ones a push named (a person's edit, never our own write): read early (early-reads.ts). */
   changedIds?: string[];
+  /**
+   * The versions the poll saw for `changedIds`: one equal to the version stored since is our own
+   * write, seen by the poll before the round that made it had stored it. Its item's other
+   * replicas are then not read early.
+   */
+  changedVersions?: Record<string, string>;
   confirmDeletes?: boolean;
 }
 
@@ -80,7 +86,13 @@ export interface TenantChanges {
    * of them known to be a person's edit (not our own write), which the user's sync may read
    * together with the item's other replicas (ADR 0009).
    */
-  affected: { userId: string; recordIds: string[]; changedRecordIds?: string[] }[];
+  affected: {
+    userId: string;
+    recordIds: string[];
+    changedRecordIds?: string[];
+    /** The changed records' stamps as the poll saw them (record id → version). */
+    changedVersions?: Record<string, string>;
+  }[];
   /** Poll again no sooner than this (e.g. NetSuite with the push bundle: the poll is a safety net). */
   nextPollMs?: number;
   /**
@@ -199,14 +211,7 @@ export async function pullOutlook(ctx: ActivityContext, input: PullInput): Promi
   }
   const graph = (await ctx.connectors.forTenant(tenant.id)).graph;
   if (!graph) throw new Error(`tenant ${tenant.id} has no Outlook connection`);
-  const policy = effectivePolicy(tenant.policy, user.policy);
-  const pastDays = Math.max(policy.netsuite.syncWindow.pastDays, policy.autotask.syncWindow.pastDays);
-  const futureDays = Math.max(policy.netsuite.syncWindow.futureDays, policy.autotask.syncWindow.futureDays);
-  const now = ctx.now().getTime();
-  const window = {
-    start: new Date(now - pastDays * DAY_MS).toISOString(),
-    end: new Date(now + futureDays * DAY_MS).toISOString(),
-  };
+  const window = outlookWindow(ctx, tenant, user);
 
   // Filled from the delta below: a linked single is read from there instead of by a GET.
   const prefetchedEvents = new Map<string, IdentifiedEvent['event']>();
@@ -263,6 +268,43 @@ export async function pullOutlook(ctx: ActivityContext, input: PullInput): Promi
   };
 }
 
+/** The span of the mailbox the delta reads: the widest of the user's sync windows. */
+function outlookWindow(
+  ctx: ActivityContext,
+  tenant: Awaited<ReturnType<ActivityContext['loadUser']>>['tenant'],
+  user: Awaited<ReturnType<ActivityContext['loadUser']>>['user']
+): { start: string; end: string } {
+  const policy = effectivePolicy(tenant.policy, user.policy);
+  const pastDays = Math.max(policy.netsuite.syncWindow.pastDays, policy.autotask.syncWindow.pastDays);
+  const futureDays = Math.max(policy.netsuite.syncWindow.futureDays, policy.autotask.syncWindow.futureDays);
+  const now = ctx.now().getTime();
+  return {
+    start: new Date(now - pastDays * DAY_MS).toISOString(),
+    end: new Date(now + futureDays * DAY_MS).toISOString(),
+  };
+}
+
+/**
+ * A fallback poll's first look, run as a local activity: the delta call alone. When it brings
+ * nothing (most polls of a subscribed mailbox) the new delta link is kept and the round ends there;
+ * otherwise nothing is kept and the workflow runs pullOutlook, which reads the same delta again.
+ */
+export async function peekOutlook(ctx: ActivityContext, input: UserRef): Promise<{ quiet: boolean; at: string }> {
+  const { user, tenant } = await ctx.loadUser(input);
+  const at = ctx.now().toISOString();
+  const graph = (await ctx.connectors.forTenant(tenant.id)).graph;
+  const deltaLink = await ctx.cursors.get(tenant.id, user.id, OUTLOOK_DELTA);
+  if (!graph || !deltaLink) return { quiet: false, at };
+  const changes = await graph.listChanges(user.mailbox, outlookWindow(ctx, tenant, user), deltaLink);
+  const quiet =
+    !changes.fullResync &&
+    changes.events.length === 0 &&
+    changes.occurrences.length === 0 &&
+    changes.removedIds.length === 0;
+  if (quiet) await ctx.cursors.set(tenant.id, user.id, OUTLOOK_DELTA, changes.deltaLink);
+  return { quiet, at };
+}
+
 /**
  * A delta entry with every property the mapping reads (Graph returns them for singles; one
  * without, however it came, is read by a GET rather than taken for an edit that cleared them).
@@ -307,7 +349,7 @@ export async function syncHinted(ctx: ActivityContext, input: HintedInput): Prom
     guardUserId: input.userId,
     skipGuard: input.confirmDeletes,
     resumeFromHeartbeat: true,
-    ...(input.changedIds?.length ? { early: { beside: new Set(input.changedIds) } } : {}),
+    ...(input.changedIds?.length ? { early: { beside: await personsEdits(ctx, input) } } : {}),
   });
   const seriesChanges = await occurrencesAmong(ctx, input);
   return {
@@ -316,6 +358,19 @@ export async function syncHinted(ctx: ActivityContext, input: HintedInput): Prom
     at: ctx.now().toISOString(),
     ...(seriesChanges.length ? { seriesChanges } : {}),
   };
+}
+
+/** The hinted records a person changed: named changed, and not at a version we stored (our write). */
+async function personsEdits(ctx: ActivityContext, input: HintedInput): Promise<Set<string>> {
+  const changed = input.changedIds ?? [];
+  const seen = input.changedVersions ?? {};
+  const replica = replicaKey(input.source, input.source === 'netsuite' ? undefined : input.userId);
+  const stored = await new ItemStore(ctx.pool).versionsOf(
+    input.tenantId,
+    replica,
+    changed.filter((id) => seen[id] !== undefined)
+  );
+  return new Set(changed.filter((id) => seen[id] === undefined || stored.get(id) !== seen[id]));
 }
 
 /** Of the hinted records, those that are copies of a series' occurrences, by series. */
@@ -408,10 +463,12 @@ export async function pollAutotask(ctx: ActivityContext, input: TenantPollInput)
   const affected = new Map<string, Set<string>>();
   /** Records a person is known to have changed (not our own writes), by user. */
   const changedByUser = new Map<string, Set<string>>();
-  const touch = (resourceId: number | null | undefined, recordId: string, changed = false) => {
+  const versions = new Map<string, Record<string, string>>();
+  const touch = (resourceId: number | null | undefined, recordId: string, changed?: string | null) => {
     const userId = byResource.get(Number(resourceId));
     if (userId) addAffected(affected, userId, recordId);
-    if (userId && changed) addAffected(changedByUser, userId, recordId);
+    if (userId && changed !== undefined) addAffected(changedByUser, userId, recordId);
+    if (userId && changed) versions.set(userId, { ...versions.get(userId), [recordId]: changed });
   };
   // A write may commit minutes after its stamp (Autotask ends requests at about 5 minutes): once
   // a minute a pull reaches back that far; the others read only the last 30 s (ADR 0010).
@@ -435,7 +492,9 @@ export async function pollAutotask(ctx: ActivityContext, input: TenantPollInput)
   const ours = await ownWrites(ctx, input.tenantId, byResource, appointments.changes);
   for (const change of appointments.changes) {
     // A stamp that is not the version we wrote: a person's edit.
-    if (!ours.has(change.id)) touch(change.resourceID, `appointment:${change.id}`, true);
+    // (Or ours, seen before the round that wrote it stored its stamp: the stamp travels along.)
+    if (!ours.has(change.id))
+      touch(change.resourceID, `appointment:${change.id}`, change.updateDateTime ?? change.createDateTime ?? null);
   }
   // DESIGN.md §2: To-Dos and Service Calls reach Outlook too (service calls: each of their resources).
   for (const change of toDos.changes) touch(change.assignedToResourceID, `todo:${change.id}`);
@@ -452,7 +511,13 @@ export async function pollAutotask(ctx: ActivityContext, input: TenantPollInput)
     connected: true,
     affected: [...affected].map(([userId, ids]) => {
       const changed = changedByUser.get(userId);
-      return { userId, recordIds: [...ids], ...(changed ? { changedRecordIds: [...changed] } : {}) };
+      const seen = versions.get(userId);
+      return {
+        userId,
+        recordIds: [...ids],
+        ...(changed ? { changedRecordIds: [...changed] } : {}),
+        ...(seen ? { changedVersions: seen } : {}),
+      };
     }),
   };
 }

@@ -2,10 +2,14 @@ import { MockActivityEnvironment } from '@temporalio/testing';
 import { createActivityContext } from '../../src/activities/context';
 import {
   pollAutotask,
+  type PullResult,
   saveTenantCursors,
+  syncHinted,
   type TenantChanges,
   type TenantPollInput,
 } from '../../src/activities/sync-activities';
+import { replicaKey } from '../../src/domain/link';
+import { ItemStore } from '../../src/store/items';
 import { type SyncStack, startSyncStack } from '../support/sync-stack';
 import { linkedOutlookEvent } from '../support/linked-item';
 
@@ -61,4 +65,45 @@ it('names a person’s appointment edit as changed, and our own write not at all
   await saveTenantCursors(activities, { tenantId, staged: again.stagedCursors! });
   const { rows } = await stack.db.pool.query("SELECT source FROM cursors WHERE scope = 'tenant-staged'");
   expect(rows).toEqual([]);
+}, 60_000);
+
+it('carries the stamp it saw; a round hinted with our own stamp does not read the other replicas early', async () => {
+  const { tenantId, userId } = stack.sandbox;
+  const { autotaskId: appointment, outlookId } = await linkedOutlookEvent(stack, 'Stamped appointment');
+  const stored = await new ItemStore(stack.db.pool).versionsOf(tenantId, replicaKey('autotask', userId), [appointment]);
+  const ours = stored.get(appointment)!;
+  expect(ours).toBeTruthy();
+  const ctx = createActivityContext({ pool: stack.db.pool, box: stack.box });
+  const outlookReads = () =>
+    stack.sandbox.graph.requestLog.filter((r) => r.method === 'GET' && r.url.includes(encodeURIComponent(outlookId)))
+      .length;
+  const hinted = (version: string): Promise<PullResult> =>
+    new MockActivityEnvironment().run(() =>
+      syncHinted(ctx, {
+        tenantId,
+        userId,
+        source: 'autotask',
+        recordIds: [appointment],
+        changedIds: [appointment],
+        changedVersions: { [appointment]: version },
+      })
+    );
+
+  // The poll saw our write before its stamp was stored: by the round, the stamp is ours.
+  const before = outlookReads();
+  expect((await hinted(ours)).updated).toBe(0);
+  expect(outlookReads()).toBe(before);
+
+  // A stamp we never stored is a person's edit: the Outlook copy is read beside the appointment.
+  await hinted('2001-01-01T00:00:00Z');
+  expect(outlookReads()).toBeGreaterThan(before);
+
+  // And the poll names a person's edit with the stamp it saw.
+  await new Promise((r) => setTimeout(r, 1100));
+  const id = Number(appointment.split(':')[1]);
+  stack.sandbox.autotask.userSide.updateAppointment(id, { title: 'Stamped appointment, edited in Autotask' });
+  const entry = (await poll()).affected.find((a) => a.userId === userId);
+  expect(entry?.changedRecordIds).toContain(appointment);
+  expect(entry?.changedVersions?.[appointment]).toMatch(/^\d{4}-\d\d-\d\dT/);
+  expect(entry?.changedVersions?.[appointment]).not.toBe(ours);
 }, 60_000);

@@ -85,11 +85,15 @@ export async function tenantPoller(input: TenantPollerInput): Promise<void> {
 type Affected = Awaited<ReturnType<Activities['pollAutotask']>>['affected'];
 
 /** The hints of one user: a person's edits apart, so that the user's sync may read early (ADR 0009). */
-function hintsOf(provider: TenantPollerInput['provider'], { recordIds, changedRecordIds }: Affected[number]) {
+function hintsOf(
+  provider: TenantPollerInput['provider'],
+  { recordIds, changedRecordIds, changedVersions }: Affected[number]
+) {
   const changed = new Set(changedRecordIds ?? []);
   const others = recordIds.filter((id) => !changed.has(id));
+  const versions = changedVersions ? { versions: changedVersions } : {};
   return [
-    ...(changed.size ? [{ source: provider, records: [...changed], changed: true }] : []),
+    ...(changed.size ? [{ source: provider, records: [...changed], changed: true, ...versions }] : []),
     ...(others.length ? [{ source: provider, records: others }] : []),
   ];
 }

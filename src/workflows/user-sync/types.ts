@@ -9,6 +9,8 @@ export interface ChangedHint {
   records?: string[];
   /** The records are known to have changed: a push names only a person's edits, never our writes. */
   changed?: boolean;
+  /** With `changed`, the records' versions as the poll saw them (record id → version). */
+  versions?: Record<string, string>;
   /**
    * An Outlook record's version as a change notification reports it (Graph's etag). A round woken
    * only by notifications whose versions we wrote ourselves needs no delta read: they are echoes.

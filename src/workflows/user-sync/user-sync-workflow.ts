@@ -7,6 +7,7 @@ import {
   ParentClosePolicy,
   patched,
   proxyActivities,
+  proxyLocalActivities,
   setCurrentDetails,
   setHandler,
   startChild,
@@ -50,6 +51,12 @@ const activities = proxyActivities<Activities>({
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: 8 },
 });
 
+/** A quiet mailbox's fallback poll: one delta call in the workflow task itself (no activity round). */
+const local = proxyLocalActivities<Activities>({
+  startToCloseTimeout: '30 seconds',
+  retry: { initialInterval: '1 second', maximumAttempts: 2 },
+});
+
 const RECENT_HINTS = 200;
 /** Beyond this many notified versions in one round, Outlook is simply read. */
 const MAX_SEEN_VERSIONS = 500;
@@ -63,6 +70,8 @@ class UserSync {
   private readonly hinted = new Map<SourceName, Set<string>>();
   /** Hinted records a push named (a person's edit): `source|record`. Not carried over: only a speed-up. */
   private readonly pushed = new Set<string>();
+  /** The versions a poll saw for pushed records (`source|record` → version), when it said. */
+  private readonly pushedVersions = new Map<string, string>();
   private held: HeldRecords[];
   private recentHintIds: string[];
   private paused: boolean;
@@ -78,6 +87,10 @@ class UserSync {
   /** Whether Outlook must be read whatever it reported (a poll, a resync, a notification without a version). */
   private outlookMustRead: boolean;
   private confirmDeletes = false;
+  /** The round is only the fallback poll (its timer fired with nothing else to do). */
+  private pollOnly = false;
+  /** Counts Outlook hints, so that a peek knows whether one arrived while it ran. */
+  private outlookHints = 0;
   private stopRequested = false;
   /** What Graph's lifecycle events asked of the subscription, done at the next round. */
   private subscriptionChange: 'recreate' | 'reauthorize' | undefined;
@@ -124,6 +137,7 @@ class UserSync {
     }
     // Outlook is read through its delta (it finds the changes itself); other sources name records.
     if (hint.source === 'outlook') {
+      this.outlookHints++;
       const earlier = hint.seen ? this.outlookSeen.get(hint.seen.recordId) : undefined;
       // Two versions of one record since the last round (notifications may arrive out of order):
       // at most one of them is ours, so the mailbox must be read.
@@ -140,7 +154,11 @@ class UserSync {
       const ids = this.hinted.get(hint.source) ?? new Set<string>();
       for (const id of hint.records) {
         ids.add(id);
-        if (hint.changed) this.pushed.add(`${hint.source}|${id}`);
+        if (!hint.changed) continue;
+        this.pushed.add(`${hint.source}|${id}`);
+        const version = hint.versions?.[id];
+        if (version) this.pushedVersions.set(`${hint.source}|${id}`, version);
+        else this.pushedVersions.delete(`${hint.source}|${id}`);
       }
       this.hinted.set(hint.source, ids);
     }
@@ -148,6 +166,7 @@ class UserSync {
 
   onLifecycle(hint: LifecycleHint): void {
     // Notifications may have been missed or the subscription is gone: read everything again.
+    this.outlookHints++;
     this.lookAtOutlook();
     if (hint.event === 'subscriptionRemoved') this.subscriptionChange = 'recreate';
     else if (hint.event === 'reauthorizationRequired' && this.subscriptionChange !== 'recreate')
@@ -326,6 +345,10 @@ class UserSync {
         );
       }
     }
+    if (this.pollOnly) {
+      this.pollOnly = false;
+      if (await this.quietPeek()) this.pending.delete('outlook');
+    }
     if (this.onlyOwnWritesNotified()) {
       // Every notification since the last round reported a version we wrote: no round at all.
       this.pending.delete('outlook');
@@ -352,6 +375,12 @@ class UserSync {
       const ids = [...(this.hinted.get(source) ?? [])];
       this.hinted.delete(source);
       const changedIds = ids.filter((id) => this.pushed.delete(`${source}|${id}`));
+      const changedVersions: Record<string, string> = {};
+      for (const id of changedIds) {
+        const version = this.pushedVersions.get(`${source}|${id}`);
+        this.pushedVersions.delete(`${source}|${id}`);
+        if (version) changedVersions[id] = version;
+      }
       if (ids.length > 0)
         await this.attempt(async () => {
           const result = await activities.syncHinted({
@@ -359,10 +388,31 @@ class UserSync {
             source,
             recordIds: ids,
             ...(changedIds.length ? { changedIds } : {}),
+            ...(Object.keys(changedVersions).length ? { changedVersions } : {}),
           });
           if (result.seriesChanges?.length) await signalSeriesChanges(result.seriesChanges);
           return result;
         });
+    }
+  }
+
+  /**
+   * Whether the fallback poll's peek found the mailbox quiet (its delta link is then kept) and no
+   * Outlook hint came meanwhile: the round needs no activity. A failed peek leaves it to pullOutlook.
+   */
+  private async quietPeek(): Promise<boolean> {
+    if (this.fullResync || !this.pending.has('outlook') || this.outlookSeen.size > 0) return false;
+    // Histories recorded before the peek ran pullOutlook for every poll.
+    if (!patched('outlook-fallback-peek')) return false;
+    const hints = this.outlookHints;
+    try {
+      const peek = await local.peekOutlook({ tenantId: this.input.tenantId, userId: this.input.userId });
+      if (!peek.quiet || hints !== this.outlookHints || this.fullResync) return false;
+      this.outlookMustRead = false;
+      this.record({ ...emptyCounts(), rsvps: 0, conflicts: 0, source: 'outlook', at: peek.at });
+      return true;
+    } catch {
+      return false;
     }
   }
 
@@ -403,7 +453,10 @@ class UserSync {
       await this.maintainSubscription();
       if (blocked()) continue;
       // No notification within the poll interval: look anyway (notifications are hints, they get lost).
-      if (!woke) this.lookAtOutlook();
+      if (!woke) {
+        this.pollOnly = true;
+        this.lookAtOutlook();
+      }
       this.reconcileIfDue();
       await this.syncRound();
       // A stop asked for during the round is done now, not after continuing as new.
