@@ -178,10 +178,20 @@ describe('sync flows between Outlook, NetSuite and Autotask', () => {
     const history = await stack.rawClient.workflow.getHandle(stack.workflowId).fetchHistory();
     // Every payload of the history (inputs, results, signals, summaries) as an operator without the codec sees it.
     const encodings: string[] = [];
+    // Temporal's own record of a local activity (its id, type, attempt and times; ADR 0012) is
+    // written in plain JSON by the SDK's core, beside the result, which is encrypted like the rest.
+    const markerRecords: string[] = [];
     const walk = (node: unknown): void => {
       if (Array.isArray(node)) node.forEach(walk);
       else if (node && typeof node === 'object') {
         const record = node as Record<string, unknown>;
+        const marker = record.markerRecordedEventAttributes as { details?: Record<string, unknown> } | undefined;
+        if (marker?.details && 'data' in marker.details) {
+          const { data, ...rest } = marker.details as { data: { payloads: { data?: Uint8Array }[] } };
+          for (const p of data.payloads) markerRecords.push(Buffer.from(p.data ?? new Uint8Array()).toString());
+          walk({ ...record, markerRecordedEventAttributes: { ...marker, details: rest } });
+          return;
+        }
         if (Array.isArray(record.payloads)) {
           for (const payload of record.payloads as { metadata?: Record<string, Uint8Array> }[]) {
             encodings.push(Buffer.from(payload.metadata?.encoding ?? new Uint8Array()).toString());
@@ -193,6 +203,12 @@ describe('sync flows between Outlook, NetSuite and Autotask', () => {
     walk(history.events);
     expect(encodings.length).toBeGreaterThan(10);
     expect(new Set(encodings)).toEqual(new Set(['binary/encrypted']));
+    for (const json of markerRecords) {
+      expect(Object.keys(JSON.parse(json) as object).sort()).toEqual(
+        expect.arrayContaining(['activity_id', 'activity_type'])
+      );
+      expect(json).not.toMatch(/Pipeline review|Numbers for Q1|Room 2|Doctor|Private matter|Northwind|Contoso/);
+    }
   });
 
   it('counts provider calls by provider, operation and outcome, failures by their provider code', async () => {

@@ -10,6 +10,7 @@ import {
   proxyLocalActivities,
   setCurrentDetails,
   setHandler,
+  sleep,
   startChild,
   upsertSearchAttributes,
   workflowInfo,
@@ -54,7 +55,8 @@ const activities = proxyActivities<Activities>({
 /** A quiet mailbox's fallback poll: one delta call in the workflow task itself (no activity round). */
 const local = proxyLocalActivities<Activities>({
   startToCloseTimeout: '30 seconds',
-  retry: { initialInterval: '1 second', maximumAttempts: 2 },
+  // Not retried here: a failed peek hands over to pullOutlook (after the Retry-After it carried).
+  retry: { maximumAttempts: 1 },
 });
 
 const RECENT_HINTS = 200;
@@ -401,6 +403,9 @@ class UserSync {
    * Outlook hint came meanwhile: the round needs no activity. A failed peek leaves it to pullOutlook.
    */
   private async quietPeek(): Promise<boolean> {
+    // Only beside a live subscription: without one the poll is how changes are found, and a peek
+    // that finds one would cost a second delta call.
+    if (this.subscriptionExpiresAt === undefined) return false;
     if (this.fullResync || !this.pending.has('outlook') || this.outlookSeen.size > 0) return false;
     // Histories recorded before the peek ran pullOutlook for every poll.
     if (!patched('outlook-fallback-peek')) return false;
@@ -411,7 +416,11 @@ class UserSync {
       this.outlookMustRead = false;
       this.record({ ...emptyCounts(), rsvps: 0, conflicts: 0, source: 'outlook', at: peek.at });
       return true;
-    } catch {
+    } catch (err) {
+      // Throttled: Graph asked for a pause before the next call, which pullOutlook would make at once.
+      const cause = err instanceof ActivityFailure ? err.cause : undefined;
+      const delay = cause instanceof ApplicationFailure ? cause.nextRetryDelay : undefined;
+      if (delay !== undefined && delay !== null) await sleep(delay);
       return false;
     }
   }
