@@ -199,7 +199,8 @@ async function tenantContext(
  * is read again.
  */
 export async function pullOutlook(ctx: ActivityContext, input: PullInput): Promise<PullResult> {
-  const { user, tenant } = await ctx.loadUser(input);
+  const loaded = await ctx.loadUser(input);
+  const { user, tenant } = loaded;
   const outlookKey = replicaKey('outlook', user.id);
   const notified =
     input.unlessEchoes?.length && !input.full
@@ -211,7 +212,7 @@ export async function pullOutlook(ctx: ActivityContext, input: PullInput): Promi
   }
   const graph = (await ctx.connectors.forTenant(tenant.id)).graph;
   if (!graph) throw new Error(`tenant ${tenant.id} has no Outlook connection`);
-  const window = outlookWindow(ctx, tenant, user);
+  const window = outlookWindow(ctx, loaded);
 
   // Filled from the delta below: a linked single is read from there instead of by a GET.
   const prefetchedEvents = new Map<string, IdentifiedEvent['event']>();
@@ -271,8 +272,7 @@ export async function pullOutlook(ctx: ActivityContext, input: PullInput): Promi
 /** The span of the mailbox the delta reads: the widest of the user's sync windows. */
 function outlookWindow(
   ctx: ActivityContext,
-  tenant: Awaited<ReturnType<ActivityContext['loadUser']>>['tenant'],
-  user: Awaited<ReturnType<ActivityContext['loadUser']>>['user']
+  { tenant, user }: Awaited<ReturnType<ActivityContext['loadUser']>>
 ): { start: string; end: string } {
   const policy = effectivePolicy(tenant.policy, user.policy);
   const pastDays = Math.max(policy.netsuite.syncWindow.pastDays, policy.autotask.syncWindow.pastDays);
@@ -290,12 +290,13 @@ function outlookWindow(
  * otherwise nothing is kept and the workflow runs pullOutlook, which reads the same delta again.
  */
 export async function peekOutlook(ctx: ActivityContext, input: UserRef): Promise<{ quiet: boolean; at: string }> {
-  const { user, tenant } = await ctx.loadUser(input);
+  const loaded = await ctx.loadUser(input);
+  const { user, tenant } = loaded;
   const at = ctx.now().toISOString();
   const graph = (await ctx.connectors.forTenant(tenant.id)).graph;
   const deltaLink = await ctx.cursors.get(tenant.id, user.id, OUTLOOK_DELTA);
   if (!graph || !deltaLink) return { quiet: false, at };
-  const changes = await graph.listChanges(user.mailbox, outlookWindow(ctx, tenant, user), deltaLink);
+  const changes = await graph.listChanges(user.mailbox, outlookWindow(ctx, loaded), deltaLink);
   const quiet =
     !changes.fullResync &&
     changes.events.length === 0 &&

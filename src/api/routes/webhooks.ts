@@ -57,39 +57,40 @@ function changeKeyOf(etag: string | null | undefined): string | undefined {
   return m?.[1];
 }
 
+/** A change notification on its way to the user's workflow. */
+interface OutlookHint {
+  workflowId: string;
+  subscription: GraphSubscription;
+  hint: ChangedHint;
+}
+
 /**
- * The notifications whose version is the one already stored for the user's Outlook replica, keyed
- * `<workflowId>|<recordId>|<version>`: our own write coming back (or a change already synced).
- * Dropping them here spares the user's workflow a round (a signal, two workflow tasks and an
- * activity) per write we make to Outlook; the activity makes the same check for those that pass
- * (a notification can beat the write's stored version). If the check fails, everything is signalled.
+ * The hints whose version is the one already stored for the user's Outlook replica: our own write
+ * coming back (or a change already synced). Dropping them here spares the user's workflow a round
+ * (a signal, two workflow tasks and an activity) per write we make to Outlook; the workflow and
+ * its activity check those that pass (a notification can beat the write's stored version). If the
+ * look-up fails, none is dropped.
  */
-async function knownVersions(
-  ctx: ApiContext,
-  genuine: readonly { item: z.infer<typeof graphChange>; subscription: GraphSubscription }[],
-  log: FastifyBaseLogger
-): Promise<Set<string>> {
-  const byUser = new Map<string, { tenantId: string; userId: string; ids: string[] }>();
-  for (const { item, subscription } of genuine) {
-    const id = item.resourceData?.id;
-    if (item.changeType === 'deleted' || !id || !changeKeyOf(item.resourceData?.['@odata.etag'])) continue;
-    const key = userSyncWorkflowId(subscription.tenantId, subscription.userId);
-    const entry = byUser.get(key) ?? { tenantId: subscription.tenantId, userId: subscription.userId, ids: [] };
-    entry.ids.push(id);
-    byUser.set(key, entry);
-  }
-  const known = new Set<string>();
+async function echoesAmong(ctx: ApiContext, hints: readonly OutlookHint[], log: FastifyBaseLogger) {
+  const byUser = new Map<string, OutlookHint[]>();
+  for (const h of hints) if (h.hint.seen) byUser.set(h.workflowId, [...(byUser.get(h.workflowId) ?? []), h]);
+  const echoes = new Set<OutlookHint>();
   try {
     const items = new ItemStore(ctx.deps.pool);
-    for (const [workflowId, { tenantId, userId, ids }] of byUser) {
-      const stored = await items.versionsOf(tenantId, replicaKey('outlook', userId), ids);
-      for (const [recordId, version] of stored) known.add(`${workflowId}|${recordId}|${version}`);
+    for (const mine of byUser.values()) {
+      const { tenantId, userId } = mine[0]!.subscription;
+      const stored = await items.versionsOf(
+        tenantId,
+        replicaKey('outlook', userId),
+        mine.map((h) => h.hint.seen!.recordId)
+      );
+      for (const h of mine) if (stored.get(h.hint.seen!.recordId) === h.hint.seen!.version) echoes.add(h);
     }
   } catch (err) {
     log.warn({ err }, 'echo check failed: every notification is signalled (the activity checks again)');
-    return new Set();
+    return new Set<OutlookHint>();
   }
-  return known;
+  return echoes;
 }
 
 const lifecycleEvents = new Set<LifecycleHint['event']>(['reauthorizationRequired', 'subscriptionRemoved', 'missed']);
@@ -253,7 +254,7 @@ export const webhookRoutes =
           );
         }
         const genuine = await authenticate(parsed.data.value, tally);
-        const hints = new Map<string, { workflowId: string; hint: ChangedHint }>();
+        const hints = new Map<string, OutlookHint>();
         let unnamed = 0;
         for (const { item, subscription } of genuine) {
           const workflowId = userSyncWorkflowId(subscription.tenantId, subscription.userId);
@@ -274,12 +275,13 @@ export const webhookRoutes =
                   ...(version ? { seen: { recordId: itemId, version } } : {}),
                 }
               : { source: 'outlook' };
-          hints.set(`${workflowId}|${hint.id ?? `#${unnamed++}`}`, { workflowId, hint });
+          hints.set(`${workflowId}|${hint.id ?? `#${unnamed++}`}`, { workflowId, subscription, hint });
         }
-        const echoes = await knownVersions(ctx, genuine, request.log);
+        const echoes = await echoesAmong(ctx, [...hints.values()], request.log);
         await settle(
-          [...hints.values()].map(async ({ workflowId, hint }) => {
-            if (hint.seen && echoes.has(`${workflowId}|${hint.seen.recordId}|${hint.seen.version}`)) {
+          [...hints.values()].map(async (entry) => {
+            const { workflowId, hint } = entry;
+            if (echoes.has(entry)) {
               tally.add('echo');
               return;
             }

@@ -70,10 +70,11 @@ class UserSync {
   readonly status: UserSyncStatus;
   private readonly pending: Set<SourceName>;
   private readonly hinted = new Map<SourceName, Set<string>>();
-  /** Hinted records a push named (a person's edit): `source|record`. Not carried over: only a speed-up. */
-  private readonly pushed = new Set<string>();
-  /** The versions a poll saw for pushed records (`source|record` → version), when it said. */
-  private readonly pushedVersions = new Map<string, string>();
+  /**
+   * Hinted records a push or a poll named as a person's edit (`source|record`), with the version the
+   * poll saw when it said. Not carried over: only a speed-up.
+   */
+  private readonly pushed = new Map<string, string | undefined>();
   private held: HeldRecords[];
   private recentHintIds: string[];
   private paused: boolean;
@@ -156,11 +157,7 @@ class UserSync {
       const ids = this.hinted.get(hint.source) ?? new Set<string>();
       for (const id of hint.records) {
         ids.add(id);
-        if (!hint.changed) continue;
-        this.pushed.add(`${hint.source}|${id}`);
-        const version = hint.versions?.[id];
-        if (version) this.pushedVersions.set(`${hint.source}|${id}`, version);
-        else this.pushedVersions.delete(`${hint.source}|${id}`);
+        if (hint.changed) this.pushed.set(`${hint.source}|${id}`, hint.versions?.[id]);
       }
       this.hinted.set(hint.source, ids);
     }
@@ -376,11 +373,11 @@ class UserSync {
       this.pending.delete(source);
       const ids = [...(this.hinted.get(source) ?? [])];
       this.hinted.delete(source);
-      const changedIds = ids.filter((id) => this.pushed.delete(`${source}|${id}`));
+      const changedIds = ids.filter((id) => this.pushed.has(`${source}|${id}`));
       const changedVersions: Record<string, string> = {};
       for (const id of changedIds) {
-        const version = this.pushedVersions.get(`${source}|${id}`);
-        this.pushedVersions.delete(`${source}|${id}`);
+        const version = this.pushed.get(`${source}|${id}`);
+        this.pushed.delete(`${source}|${id}`);
         if (version) changedVersions[id] = version;
       }
       if (ids.length > 0)
