@@ -7,6 +7,9 @@ export interface StoredItem {
   version: number;
 }
 
+/** What asking for an item's write lease found. */
+export type LeaseOutcome = { state: 'held' } | { state: 'stale' } | { state: 'busy'; waitMs: number };
+
 export class StaleItemError extends Error {
   override name = 'StaleItemError';
   constructor(readonly itemId: string) {
@@ -98,15 +101,57 @@ export class ItemStore {
     return existing;
   }
 
-  /** Saves the link if nobody saved since `version`; keeps the record index in step. */
-  async save(tenantId: string, link: Link, version: number, gone = false): Promise<StoredItem> {
+  /**
+   * Takes the item's write lease for `holder` if nobody saved since `version` and no one else holds
+   * an unexpired lease (migrations/0007_item_leases.ts). The holder's save ends the lease.
+   */
+  async lease(
+    tenantId: string,
+    itemId: string,
+    version: number,
+    holder: string,
+    termMs: number
+  ): Promise<LeaseOutcome> {
+    const { rowCount } = await this.pool.query(
+      `UPDATE items SET lease_holder = $4, lease_until = clock_timestamp() + make_interval(secs => $5::bigint / 1000.0)
+        WHERE tenant_id = $1 AND item_id = $2 AND version = $3
+          AND (lease_holder IS NULL OR lease_holder = $4 OR lease_until < clock_timestamp())`,
+      [tenantId, itemId, version, holder, termMs]
+    );
+    if (rowCount === 1) return { state: 'held' };
+    const { rows } = await this.pool.query<{ version: string; wait_ms: number | null }>(
+      `SELECT version, ceil(extract(epoch FROM lease_until - clock_timestamp()) * 1000)::int AS wait_ms
+         FROM items WHERE tenant_id = $1 AND item_id = $2`,
+      [tenantId, itemId]
+    );
+    const row = rows[0];
+    if (!row || Number(row.version) !== version) return { state: 'stale' };
+    return { state: 'busy', waitMs: Math.max(0, row.wait_ms ?? 0) };
+  }
+
+  /** Ends `holder`'s lease without a save (its writes failed). */
+  async release(tenantId: string, itemId: string, holder: string): Promise<void> {
+    await this.pool.query(
+      `UPDATE items SET lease_holder = NULL, lease_until = NULL
+        WHERE tenant_id = $1 AND item_id = $2 AND lease_holder = $3`,
+      [tenantId, itemId, holder]
+    );
+  }
+
+  /**
+   * Saves the link if nobody saved since `version`; keeps the record index in step. Ends the lease
+   * of `leaseHolder` only: a save without writes must not end another writer's lease.
+   */
+  async save(tenantId: string, link: Link, version: number, gone = false, leaseHolder?: string): Promise<StoredItem> {
     const client = await this.pool.connect();
     try {
       await client.query('BEGIN');
       const { rowCount } = await client.query(
-        `UPDATE items SET link = $3, version = version + 1, gone = $5, updated_at = now()
+        `UPDATE items SET link = $3, version = version + 1, gone = $5, updated_at = now(),
+                lease_until = CASE WHEN lease_holder = $6 THEN NULL ELSE lease_until END,
+                lease_holder = CASE WHEN lease_holder = $6 THEN NULL ELSE lease_holder END
          WHERE tenant_id = $1 AND item_id = $2 AND version = $4`,
-        [tenantId, link.itemId, link, version, gone]
+        [tenantId, link.itemId, link, version, gone, leaseHolder ?? null]
       );
       if (rowCount !== 1) throw new StaleItemError(link.itemId);
       await this.reindex(client, tenantId, link);

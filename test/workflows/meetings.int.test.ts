@@ -182,6 +182,48 @@ describe('meetings shared by two synced users', () => {
     expect(copiesIn(bob.mailbox, 'Quarterly planning')).toHaveLength(1);
   }, 120_000);
 
+  it('responses whose NetSuite writes cross both arrive: neither user overwrites the other', async () => {
+    invite('Hiring panel', daysAhead(24));
+    const aliceCopy = copiesIn(alice().mailbox, 'Hiring panel')[0]!;
+    const bobCopy = copiesIn(bob.mailbox, 'Hiring panel')[0]!;
+    const event = await oneNetSuiteEvent(
+      'the NetSuite event with both on it',
+      'Hiring panel',
+      (e) => responseOf(e, alice().employeeId) !== undefined && responseOf(e, bob.employeeId) !== undefined
+    );
+    await eventually('an Autotask appointment for each', () =>
+      appointments('Hiring panel').length === 2 ? true : undefined
+    );
+    // NetSuite holds each write of the attendee list for 2 s, so each user's round reads the event
+    // before the other's write lands: the writes cross (NetSuite has no conditional update).
+    const patches = () =>
+      stack.sandbox.netsuite.requestLog.filter(
+        (r) => r.method === 'PATCH' && r.url.split('?')[0]!.endsWith(`/calendarEvent/${event.id}`)
+      );
+    const before = patches().length;
+    stack.sandbox.netsuite.faults.inject({
+      method: 'PATCH',
+      path: `/services/rest/record/v1/calendarEvent/${event.id}`,
+      delayMs: 2_000,
+      times: 2,
+    });
+    graph().respond(alice().mailbox, aliceCopy.id, 'accepted');
+    graph().respond(bob.mailbox, bobCopy.id, 'tentativelyAccepted');
+    await oneNetSuiteEvent(
+      "Alice's accept and Bob's tentative in NetSuite",
+      'Hiring panel',
+      (e) => responseOf(e, alice().employeeId) === 'ACCEPTED' && responseOf(e, bob.employeeId) === 'TENTATIVE'
+    );
+    expect(patches().length).toBeGreaterThan(before);
+    await settle();
+    const final = netsuiteEvents('Hiring panel');
+    expect(final).toHaveLength(1);
+    expect(responseOf(final[0]!, alice().employeeId)).toBe('ACCEPTED');
+    expect(responseOf(final[0]!, bob.employeeId)).toBe('TENTATIVE');
+    expect(graph().getEvent(alice().mailbox, aliceCopy.id)?.responseStatus.response).toBe('accepted');
+    expect(graph().getEvent(bob.mailbox, bobCopy.id)?.responseStatus.response).toBe('tentativelyAccepted');
+  }, 120_000);
+
   it('a meeting declined in Outlook leaves the decliner’s other calendars and never comes back', async () => {
     invite('Vendor pitch', daysAhead(23));
     const bobCopy = copiesIn(bob.mailbox, 'Vendor pitch')[0]!;

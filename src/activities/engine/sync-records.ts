@@ -12,6 +12,7 @@ import { ProviderError } from '../../providers/provider-error';
 import type { AuditLog } from '../../store/audit';
 import { type ItemStore, StaleItemError, type StoredItem } from '../../store/items';
 import { type EarlyRead, readOthersEarly, readReplicas, usableEarly } from './early-reads';
+import { newLeaseHolder, sharedWithOthers, takeItemLease } from './item-lease';
 import { MAX_TARGET_READ_ROUNDS, unreadTargets } from './read-targets';
 import type { ReplicaIO, ReplicaOwner } from './replica-io';
 import { writeReplica } from './write-replica';
@@ -127,8 +128,18 @@ async function readAndPlan(
     read.observation.state === 'present' ? { ...read.observation, recordId: ref.recordId } : read.observation;
   const observations: Record<string, Observation> = {
     // Early reads count only for the item they were made for, while recent (usableEarly), and never
-    // replace the record's own read.
-    ...usableEarly(earlier, stored.link.itemId),
+    // replace the record's own read. Not for an item other users' workflows write: its lease is
+    // taken at the version read above, so every read the plan rests on must come after it.
+    ...(sharedWithOthers(
+      {
+        links: [stored.link],
+        projections: [read.observation.state === 'present' ? read.observation.projection : undefined],
+      },
+      ref.userId,
+      ctx.owners
+    )
+      ? {}
+      : usableEarly(earlier, stored.link.itemId)),
     [key]: observation,
   };
   let planned = plan(stored.link, observations, ctx.policy);
@@ -299,31 +310,69 @@ function noteOutlookWrites(link: Link, writes: readonly WriteAction[], outcome: 
   }
 }
 
-/** Plans and executes one item; on a concurrent save by another writer, reads and plans again. */
+/**
+ * Runs the plan's writes and saves the link. Undefined when another writer saved first and
+ * `mayReplan`; after a failed write, saves what did get written and throws.
+ */
+async function writeAndSave(
+  ctx: TenantSyncContext,
+  current: Planned,
+  writes: readonly WriteAction[],
+  mayReplan: boolean,
+  leaseHolder: string | undefined
+): Promise<{ link: Link | null } | undefined> {
+  await auditConflicts(ctx, current.ref, current.stored, current.plan);
+  const { written, failure } = await executeWrites(ctx, current, writes);
+  if (failure) {
+    const partial = partlyWritten(current, written);
+    // Best effort: when another writer saved meanwhile, the retry re-plans against theirs.
+    if (partial)
+      await ctx.items.save(ctx.tenantId, partial, current.stored.version).catch((err: unknown) => {
+        if (!(err instanceof StaleItemError)) throw err;
+      });
+    throw failure.reason;
+  }
+  const link = settle(current.plan, written);
+  try {
+    await ctx.items.save(ctx.tenantId, link ?? current.stored.link, current.stored.version, link === null, leaseHolder);
+  } catch (err) {
+    if (!(err instanceof StaleItemError) || !mayReplan) throw err;
+    return undefined;
+  }
+  return { link };
+}
+
+/**
+ * Plans and executes one item; on a concurrent save by another writer, reads and plans again. An
+ * item another user's workflow may write too (a shared meeting) is written under its lease, taken
+ * only while nobody saved since it was read: writes to the one NetSuite event never cross.
+ */
 async function syncItem(ctx: TenantSyncContext, first: Planned, outcome: BatchOutcome): Promise<void> {
   let current: Planned | undefined = first;
   for (let attempt = 0; current; attempt++) {
     const writes = current.plan.actions.filter(isWrite);
-    await auditConflicts(ctx, current.ref, current.stored, current.plan);
-    const { written, failure } = await executeWrites(ctx, current, writes);
-    if (failure) {
-      const partial = partlyWritten(current, written);
-      // Best effort: when another writer saved meanwhile, the retry re-plans against theirs.
-      if (partial)
-        await ctx.items.save(ctx.tenantId, partial, current.stored.version).catch((err: unknown) => {
-          if (!(err instanceof StaleItemError)) throw err;
-        });
-      throw failure.reason;
+    const shared =
+      writes.length > 0 &&
+      sharedWithOthers({ links: [current.stored.link, current.plan.link], writes }, current.ref.userId, ctx.owners);
+    const holder = shared ? newLeaseHolder() : undefined;
+    if (holder && (await takeItemLease(ctx.items, ctx.tenantId, current.stored, holder)) === 'stale') {
+      if (attempt >= MAX_STALE_RETRIES) throw new StaleItemError(current.stored.link.itemId);
+      current = await readAndPlan(ctx, current.ref);
+      continue;
     }
-    const link = settle(current.plan, written);
+    let saved: { link: Link | null } | undefined;
     try {
-      await ctx.items.save(ctx.tenantId, link ?? current.stored.link, current.stored.version, link === null);
-    } catch (err) {
-      if (!(err instanceof StaleItemError) || attempt >= MAX_STALE_RETRIES) throw err;
+      saved = await writeAndSave(ctx, current, writes, attempt < MAX_STALE_RETRIES, holder);
+    } finally {
+      // A save ends the lease; failed writes and a save another writer beat end it here.
+      if (holder && !saved) await ctx.items.release(ctx.tenantId, current.stored.link.itemId, holder);
+    }
+    if (!saved) {
       // Writes are idempotent: planning again against the fresh link converges.
       current = await readAndPlan(ctx, current.ref);
       continue;
     }
+    const { link } = saved;
     if (link) noteOutlookWrites(link, writes, outcome);
     await auditPlan(ctx, current.ref, current.stored.link, current.plan.actions);
     for (const action of current.plan.actions) {
