@@ -1,10 +1,11 @@
 import { type Link, newLink, type Observation, replicaKey } from '../../domain/link';
 import { plan } from '../../domain/plan';
-import { isWrite } from '../../domain/plan-action';
+import { isWrite, type Plan, type WriteAction } from '../../domain/plan-action';
 import type { ProjectionContext } from '../../domain/projection';
 import type { SeriesSource } from '../../domain/series-plan';
 import { recurrenceToNetSuite } from '../../providers/netsuite/mapping';
-import { StaleItemError } from '../../store/items';
+import { StaleItemError, type StoredItem } from '../../store/items';
+import { newLeaseHolder, sharedWithOthers, takeItemLease } from './item-lease';
 import { projectionToEvent } from './projection-to-event';
 import type { ReplicaOwner } from './replica-io';
 import type { TenantSyncContext } from './sync-records';
@@ -100,9 +101,40 @@ async function syncOnce(input: NativeSeriesInput): Promise<NativeSeriesOutcome> 
       read.observation.state === 'present' ? { ...read.observation, recordId: netsuiteRecord } : read.observation;
   }
   const planned = plan(stored.link, observations, ctx.policy, { scope: new Set([outlookKey, netsuiteKey]) });
+  const writes = planned.actions.filter(isWrite);
+  // A recurring meeting other synced users attend: its NetSuite record is theirs too (ADR 0013).
+  const shared =
+    writes.length > 0 &&
+    sharedWithOthers(
+      { links: [stored.link, planned.link], projections: [input.source?.master], writes },
+      owner.userId,
+      ctx.owners
+    );
+  const holder = shared ? newLeaseHolder() : undefined;
+  if (holder && (await takeItemLease(ctx.items, ctx.tenantId, stored, holder)) === 'stale')
+    throw new StaleItemError(stored.link.itemId);
+  let saved = false;
+  try {
+    await writeAndSave(input, stored, planned, writes, outcome, holder);
+    saved = true;
+  } finally {
+    if (holder && !saved) await ctx.items.release(ctx.tenantId, stored.link.itemId, holder);
+  }
+  return outcome;
+}
+
+async function writeAndSave(
+  input: NativeSeriesInput,
+  stored: StoredItem,
+  planned: Plan,
+  writes: readonly WriteAction[],
+  outcome: NativeSeriesOutcome,
+  leaseHolder: string | undefined
+): Promise<void> {
+  const { ctx, owner } = input;
   const link: Link = planned.link ?? stored.link;
   const written = new Map<string, WrittenReplica>();
-  for (const action of planned.actions.filter(isWrite)) {
+  for (const action of writes) {
     const io = ctx.io[action.side];
     const writer = ctx.owners.get(action.userId ?? owner.userId) ?? owner;
     if (!io) continue;
@@ -124,8 +156,7 @@ async function syncOnce(input: NativeSeriesInput): Promise<NativeSeriesOutcome> 
     });
   }
   const settled = planned.link ? withWritten(planned.link, written) : null;
-  await ctx.items.save(ctx.tenantId, settled ?? stored.link, stored.version, settled === null);
-  return outcome;
+  await ctx.items.save(ctx.tenantId, settled ?? stored.link, stored.version, settled === null, leaseHolder);
 }
 
 function withWritten(link: Link, written: ReadonlyMap<string, WrittenReplica>): Link {
