@@ -34,11 +34,10 @@ export interface ItemParts {
  */
 export function sharedWithOthers(parts: ItemParts, userId: string, owners: ReadonlyMap<string, ReplicaOwner>): boolean {
   const other = (u: string | undefined) => u !== undefined && u !== userId;
-  const otherMailboxes = new Set<string>();
-  for (const [id, owner] of owners) if (id !== userId) otherMailboxes.add(owner.mailbox.trim().toLowerCase());
+  const userOf = mailboxIndex(owners);
   const namesOther = (p: Projection | null | undefined) =>
     [p?.fields.organizer ?? undefined, ...(p?.fields.attendees ?? []).map((a) => a.email)].some(
-      (email) => email !== undefined && otherMailboxes.has(email.trim().toLowerCase())
+      (email) => email !== undefined && other(userOf.get(email.trim().toLowerCase()))
     );
   const links = (parts.links ?? []).filter((l): l is Link => !!l);
   return (
@@ -48,6 +47,17 @@ export function sharedWithOthers(parts: ItemParts, userId: string, owners: Reado
     (parts.writes ?? []).some((w) => other(w.userId)) ||
     (parts.projections ?? []).some(namesOther)
   );
+}
+
+/** Synced users by mailbox, built once per owner map: a tenant may have 10,000 users, read per record. */
+const mailboxIndexes = new WeakMap<ReadonlyMap<string, ReplicaOwner>, Map<string, string>>();
+function mailboxIndex(owners: ReadonlyMap<string, ReplicaOwner>): Map<string, string> {
+  let index = mailboxIndexes.get(owners);
+  if (!index) {
+    index = new Map([...owners].map(([id, owner]) => [owner.mailbox.trim().toLowerCase(), id]));
+    mailboxIndexes.set(owners, index);
+  }
+  return index;
 }
 
 /** A holder name unique to one plan's writes. */
