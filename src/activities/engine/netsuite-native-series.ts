@@ -103,13 +103,11 @@ async function syncOnce(input: NativeSeriesInput): Promise<NativeSeriesOutcome> 
   const planned = plan(stored.link, observations, ctx.policy, { scope: new Set([outlookKey, netsuiteKey]) });
   const writes = planned.actions.filter(isWrite);
   // A recurring meeting other synced users attend: its NetSuite record is theirs too (ADR 0013).
-  const shared =
-    writes.length > 0 &&
-    sharedWithOthers(
-      { links: [stored.link, planned.link], projections: [input.source?.master], writes },
-      owner.userId,
-      ctx.owners
-    );
+  const shared = sharedWithOthers(
+    { links: [stored.link, planned.link], projections: [input.source?.master], writes },
+    owner.userId,
+    ctx.owners
+  );
   const holder = shared ? newLeaseHolder() : undefined;
   if (holder && (await takeItemLease(ctx.items, ctx.tenantId, stored, holder)) === 'stale')
     throw new StaleItemError(stored.link.itemId);

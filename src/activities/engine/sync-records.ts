@@ -351,9 +351,13 @@ async function syncItem(ctx: TenantSyncContext, first: Planned, outcome: BatchOu
   let current: Planned | undefined = first;
   for (let attempt = 0; current; attempt++) {
     const writes = current.plan.actions.filter(isWrite);
-    const shared =
-      writes.length > 0 &&
-      sharedWithOthers({ links: [current.stored.link, current.plan.link], writes }, current.ref.userId, ctx.owners);
+    // Also a save without writes: it moves the version on, and a holder whose save it beat would
+    // leave its writes in place with the version unchanged, for a waiting writer to overwrite.
+    const shared = sharedWithOthers(
+      { links: [current.stored.link, current.plan.link], writes },
+      current.ref.userId,
+      ctx.owners
+    );
     const holder = shared ? newLeaseHolder() : undefined;
     if (holder && (await takeItemLease(ctx.items, ctx.tenantId, current.stored, holder)) === 'stale') {
       if (attempt >= MAX_STALE_RETRIES) throw new StaleItemError(current.stored.link.itemId);
