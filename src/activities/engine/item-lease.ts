@@ -60,14 +60,34 @@ function mailboxIndex(owners: ReadonlyMap<string, ReplicaOwner>): Map<string, st
   return index;
 }
 
-/** A holder name unique to one plan's writes. */
-export const newLeaseHolder = (): string => randomUUID();
+/** The lease was not granted: another writer saved since the plan's reads, and nothing was written. */
+export const STALE = Symbol('stale');
 
 /**
- * Takes the item's write lease, waiting while another writer holds it. 'stale' means another
- * writer saved since `stored` was read: the caller reads and plans again before writing anything.
+ * Runs `work` (a plan's writes and its save) under the item's lease when `shared`, else as is.
+ * `work` ends the lease by its save (passing the holder) and answers something; when it answers
+ * undefined or throws, the lease is released here.
  */
-export async function takeItemLease(
+export async function underItemLease<T>(
+  items: ItemStore,
+  tenantId: string,
+  stored: StoredItem,
+  shared: boolean,
+  work: (leaseHolder: string | undefined) => Promise<T | undefined>
+): Promise<T | undefined | typeof STALE> {
+  const holder = shared ? randomUUID() : undefined;
+  if (holder && (await takeItemLease(items, tenantId, stored, holder)) === 'stale') return STALE;
+  let result: T | undefined;
+  try {
+    result = await work(holder);
+  } finally {
+    if (holder && result === undefined) await items.release(tenantId, stored.link.itemId, holder);
+  }
+  return result;
+}
+
+/** Takes the item's write lease, waiting while another writer holds it. */
+async function takeItemLease(
   items: ItemStore,
   tenantId: string,
   stored: StoredItem,

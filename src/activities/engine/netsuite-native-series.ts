@@ -5,7 +5,7 @@ import type { ProjectionContext } from '../../domain/projection';
 import type { SeriesSource } from '../../domain/series-plan';
 import { recurrenceToNetSuite } from '../../providers/netsuite/mapping';
 import { StaleItemError, type StoredItem } from '../../store/items';
-import { newLeaseHolder, sharedWithOthers, takeItemLease } from './item-lease';
+import { sharedWithOthers, STALE, underItemLease } from './item-lease';
 import { projectionToEvent } from './projection-to-event';
 import type { ReplicaOwner } from './replica-io';
 import type { TenantSyncContext } from './sync-records';
@@ -108,16 +108,11 @@ async function syncOnce(input: NativeSeriesInput): Promise<NativeSeriesOutcome> 
     owner.userId,
     ctx.owners
   );
-  const holder = shared ? newLeaseHolder() : undefined;
-  if (holder && (await takeItemLease(ctx.items, ctx.tenantId, stored, holder)) === 'stale')
-    throw new StaleItemError(stored.link.itemId);
-  let saved = false;
-  try {
+  const saved = await underItemLease(ctx.items, ctx.tenantId, stored, shared, async (holder) => {
     await writeAndSave(input, stored, planned, writes, outcome, holder);
-    saved = true;
-  } finally {
-    if (holder && !saved) await ctx.items.release(ctx.tenantId, stored.link.itemId, holder);
-  }
+    return true;
+  });
+  if (saved === STALE) throw new StaleItemError(stored.link.itemId);
   return outcome;
 }
 

@@ -12,7 +12,7 @@ import { ProviderError } from '../../providers/provider-error';
 import type { AuditLog } from '../../store/audit';
 import { type ItemStore, StaleItemError, type StoredItem } from '../../store/items';
 import { type EarlyRead, readOthersEarly, readReplicas, usableEarly } from './early-reads';
-import { newLeaseHolder, sharedWithOthers, takeItemLease } from './item-lease';
+import { sharedWithOthers, STALE, underItemLease } from './item-lease';
 import { MAX_TARGET_READ_ROUNDS, unreadTargets } from './read-targets';
 import type { ReplicaIO, ReplicaOwner } from './replica-io';
 import { writeReplica } from './write-replica';
@@ -358,20 +358,12 @@ async function syncItem(ctx: TenantSyncContext, first: Planned, outcome: BatchOu
       current.ref.userId,
       ctx.owners
     );
-    const holder = shared ? newLeaseHolder() : undefined;
-    if (holder && (await takeItemLease(ctx.items, ctx.tenantId, current.stored, holder)) === 'stale') {
-      if (attempt >= MAX_STALE_RETRIES) throw new StaleItemError(current.stored.link.itemId);
-      current = await readAndPlan(ctx, current.ref);
-      continue;
-    }
-    let saved: { link: Link | null } | undefined;
-    try {
-      saved = await writeAndSave(ctx, current, writes, attempt < MAX_STALE_RETRIES, holder);
-    } finally {
-      // A save ends the lease; failed writes and a save another writer beat end it here.
-      if (holder && !saved) await ctx.items.release(ctx.tenantId, current.stored.link.itemId, holder);
-    }
-    if (!saved) {
+    const planned = current;
+    const saved = await underItemLease(ctx.items, ctx.tenantId, planned.stored, shared, (holder) =>
+      writeAndSave(ctx, planned, writes, attempt < MAX_STALE_RETRIES, holder)
+    );
+    if (saved === STALE && attempt >= MAX_STALE_RETRIES) throw new StaleItemError(current.stored.link.itemId);
+    if (saved === STALE || saved === undefined) {
       // Writes are idempotent: planning again against the fresh link converges.
       current = await readAndPlan(ctx, current.ref);
       continue;
