@@ -15,7 +15,17 @@ export function toActivityFailure(err: unknown): unknown {
       type: err.temporalType,
       nonRetryable: !err.retryable,
       nextRetryDelay: err.retryable && err.retryAfterMs !== undefined ? err.retryAfterMs : undefined,
-      details: [{ provider: err.provider, operation: err.operation, status: err.status, code: err.code }],
+      details: [
+        {
+          provider: err.provider,
+          operation: err.operation,
+          status: err.status,
+          code: err.code,
+          // Workflow code does not get nextRetryDelay back from a failure: a workflow that calls
+          // again itself (after a local activity failed) finds the provider's pause here.
+          ...(err.retryable && err.retryAfterMs !== undefined ? { retryAfterMs: err.retryAfterMs } : {}),
+        },
+      ],
     });
   }
   if (err instanceof ZodError) {

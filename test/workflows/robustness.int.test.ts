@@ -75,16 +75,25 @@ describe('Graph notifications: duplicated, reordered, dropped; expired delta; re
     (await metricsRegistry.getSingleMetric('calsync_webhook_notifications_total')!.get()).values.find(
       (v) => v.labels.source === 'graph' && v.labels.outcome === 'echo'
     )?.value ?? 0;
-  /** pullOutlook activities the user's workflow scheduled so far (its history, this run). */
-  const outlookRounds = async () =>
-    (await stack.client.workflow.getHandle(stack.workflowId).fetchHistory()).events!.filter(
-      (e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'pullOutlook'
-    ).length;
-  /** Local activities (the fallback poll's peeks) the user's workflow ran so far (this run). */
-  const peeks = async () =>
-    (await stack.client.workflow.getHandle(stack.workflowId).fetchHistory()).events!.filter(
-      (e) => e.markerRecordedEventAttributes?.markerName === 'core_local_activity'
-    ).length;
+  /** The activity types the user's workflow ran so far (this run): as activities, and inside its workflow tasks. */
+  const ranActivities = async () => {
+    const events = (await stack.client.workflow.getHandle(stack.workflowId).fetchHistory()).events!;
+    const scheduled = events.flatMap((e) => e.activityTaskScheduledEventAttributes?.activityType?.name ?? []);
+    // A local activity's marker names its type in plain JSON written by the SDK's core (ADR 0012).
+    const inTask = events.flatMap((e) => {
+      const marker = e.markerRecordedEventAttributes;
+      const data = marker?.markerName === 'core_local_activity' ? marker.details?.data?.payloads?.[0]?.data : undefined;
+      return data ? [(JSON.parse(Buffer.from(data).toString()) as { activity_type: string }).activity_type] : [];
+    });
+    return { scheduled, inTask };
+  };
+  /** Outlook rounds (pullOutlook, either way) the user's workflow ran so far (this run). */
+  const outlookRounds = async () => {
+    const { scheduled, inTask } = await ranActivities();
+    return [...scheduled, ...inTask].filter((type) => type === 'pullOutlook').length;
+  };
+  /** The fallback poll's peeks the user's workflow ran so far (this run). */
+  const peeks = async () => (await ranActivities()).inTask.filter((type) => type === 'peekOutlook').length;
   const changeDeliveries = (resourceId: string) =>
     graph().notifications.filter((n) => n.kind === 'change' && n.resourceId === resourceId);
 

@@ -178,17 +178,22 @@ describe('sync flows between Outlook, NetSuite and Autotask', () => {
     const history = await stack.rawClient.workflow.getHandle(stack.workflowId).fetchHistory();
     // Every payload of the history (inputs, results, signals, summaries) as an operator without the codec sees it.
     const encodings: string[] = [];
-    // Temporal's own record of a local activity (its id, type, attempt and times; ADR 0012) is
-    // written in plain JSON by the SDK's core, beside the result, which is encrypted like the rest.
-    const markerRecords: string[] = [];
+    // The SDK's core writes its own markers in plain JSON: a local activity's record (its id, type,
+    // attempt and times; ADR 0012, 0014) beside its result, which is encrypted like the rest, and a
+    // patch's name (`patched`). They carry no event contents.
+    const markerRecords: { name: string; json: string }[] = [];
+    const coreFields: Record<string, string> = { core_local_activity: 'data', core_patch: 'patch-data' };
     const walk = (node: unknown): void => {
       if (Array.isArray(node)) node.forEach(walk);
       else if (node && typeof node === 'object') {
         const record = node as Record<string, unknown>;
-        const marker = record.markerRecordedEventAttributes as { details?: Record<string, unknown> } | undefined;
-        if (marker?.details && 'data' in marker.details) {
-          const { data, ...rest } = marker.details as { data: { payloads: { data?: Uint8Array }[] } };
-          for (const p of data.payloads) markerRecords.push(Buffer.from(p.data ?? new Uint8Array()).toString());
+        const marker = record.markerRecordedEventAttributes as
+          { markerName?: string; details?: Record<string, { payloads: { data?: Uint8Array }[] }> } | undefined;
+        const field = coreFields[marker?.markerName ?? ''];
+        if (marker?.details && field && field in marker.details) {
+          const { [field]: plain, ...rest } = marker.details;
+          for (const p of plain!.payloads)
+            markerRecords.push({ name: marker.markerName!, json: Buffer.from(p.data ?? new Uint8Array()).toString() });
           walk({ ...record, markerRecordedEventAttributes: { ...marker, details: rest } });
           return;
         }
@@ -203,9 +208,10 @@ describe('sync flows between Outlook, NetSuite and Autotask', () => {
     walk(history.events);
     expect(encodings.length).toBeGreaterThan(10);
     expect(new Set(encodings)).toEqual(new Set(['binary/encrypted']));
-    for (const json of markerRecords) {
+    expect(markerRecords.map((m) => m.name)).toContain('core_local_activity');
+    for (const { name, json } of markerRecords) {
       expect(Object.keys(JSON.parse(json) as object).sort()).toEqual(
-        expect.arrayContaining(['activity_id', 'activity_type'])
+        expect.arrayContaining(name === 'core_patch' ? ['id'] : ['activity_id', 'activity_type'])
       );
       expect(json).not.toMatch(/Pipeline review|Numbers for Q1|Room 2|Doctor|Private matter|Northwind|Contoso/);
     }

@@ -410,7 +410,10 @@ export async function syncRecords(
   const all = [...new Map(refs.map((r) => [keyOf(r), r])).values()];
   const unique = all.filter((r) => !done.has(keyOf(r)));
   outcome.skipped += all.length - unique.length;
-  const beat = (details: Record<string, unknown>) => heartbeat({ ...details, done: [...done] });
+  // A round run inside the workflow task (a local activity, ADR 0014) cannot heartbeat: its retry,
+  // a normal activity, starts over and finds what it saved already done through the stored versions.
+  const local = activityInfo().isLocal;
+  const beat = (details: Record<string, unknown>) => (local ? undefined : heartbeat({ ...details, done: [...done] }));
   const planned: Planned[] = [];
   for (const ref of unique) {
     beat({ phase: 'read', recordId: ref.recordId });

@@ -59,6 +59,53 @@ const local = proxyLocalActivities<Activities>({
   retry: { maximumAttempts: 1 },
 });
 
+/**
+ * A small round's sync activity, run first inside the workflow task (ADR 0014): one workflow task
+ * and a marker instead of an activity's schedule, dispatch, completion and second workflow task.
+ * One attempt; a failed or slow one is run again as a normal activity, with its retries.
+ */
+const inTask = proxyLocalActivities<Activities>({
+  startToCloseTimeout: '1 minute',
+  retry: { maximumAttempts: 1 },
+});
+
+/** At most this many hinted records make a round small enough to run inside the workflow task. */
+const IN_TASK_MAX_RECORDS = 20;
+
+/**
+ * Waits the pause a throttled provider asked for before the next call. The activity's failure
+ * carries it in its details (`toActivityFailure`): a decoded failure has no nextRetryDelay (which
+ * is why ADR 0012's peek, reading that, never waited).
+ */
+async function honourRetryAfter(err: unknown): Promise<void> {
+  // A local activity's failure reaches the workflow as the activity's own ApplicationFailure.
+  const cause = err instanceof ActivityFailure ? err.cause : err;
+  const details = cause instanceof ApplicationFailure ? (cause.details?.[0] as { retryAfterMs?: unknown }) : undefined;
+  const delay = details?.retryAfterMs;
+  if (typeof delay === 'number' && delay > 0) await sleep(delay);
+}
+
+/**
+ * Runs a round's activity inside the workflow task when the round is small, else (and after that
+ * attempt failed) as a normal activity.
+ */
+async function inTaskFirst<I, R>(
+  small: boolean,
+  inTaskFn: (input: I) => Promise<R>,
+  activityFn: (input: I) => Promise<R>,
+  input: I
+): Promise<R> {
+  // Histories recorded before this ran every round as an activity.
+  if (small && patched('rounds-in-task-first')) {
+    try {
+      return await inTaskFn(input);
+    } catch (err) {
+      await honourRetryAfter(err);
+    }
+  }
+  return activityFn(input);
+}
+
 const RECENT_HINTS = 200;
 /** Beyond this many notified versions in one round, Outlook is simply read. */
 const MAX_SEEN_VERSIONS = 500;
@@ -95,6 +142,8 @@ class UserSync {
   /** Counts Outlook hints, so that a peek knows whether one arrived while it ran. */
   private outlookHints = 0;
   private stopRequested = false;
+  /** The first round of a fresh start reads the whole window: never small. */
+  private firstRound: boolean;
   /** What Graph's lifecycle events asked of the subscription, done at the next round. */
   private subscriptionChange: 'recreate' | 'reauthorize' | undefined;
   private subscriptionExpiresAt: number | undefined;
@@ -124,6 +173,7 @@ class UserSync {
     // A fresh start (or a continued run) always looks once: something may have changed meanwhile.
     this.pending = new Set(carried?.pending ?? ['outlook']);
     this.outlookMustRead = this.pending.has('outlook');
+    this.firstRound = carried === undefined;
     for (const [source, ids] of Object.entries(carried?.hinted ?? {}))
       this.hinted.set(source as SourceName, new Set(ids));
     this.held = carried?.held ?? [];
@@ -363,8 +413,15 @@ class UserSync {
           : [...this.outlookSeen].map(([recordId, version]) => ({ recordId, version }));
       this.outlookSeen.clear();
       this.outlookMustRead = false;
+      // A delta read is small; the first pull and a reconciliation read the whole window.
+      const small = !full && !this.firstRound;
+      this.firstRound = false;
       await this.attempt(async () => {
-        const result = await activities.pullOutlook({ ...ref, full, ...(echoes ? { unlessEchoes: echoes } : {}) });
+        const result = await inTaskFirst(small, inTask.pullOutlook, activities.pullOutlook, {
+          ...ref,
+          full,
+          ...(echoes ? { unlessEchoes: echoes } : {}),
+        });
         if (result.seriesIds?.length) await syncSeries(this.input, result.seriesIds);
         return result;
       });
@@ -382,13 +439,18 @@ class UserSync {
       }
       if (ids.length > 0)
         await this.attempt(async () => {
-          const result = await activities.syncHinted({
-            ...ref,
-            source,
-            recordIds: ids,
-            ...(changedIds.length ? { changedIds } : {}),
-            ...(Object.keys(changedVersions).length ? { changedVersions } : {}),
-          });
+          const result = await inTaskFirst(
+            ids.length <= IN_TASK_MAX_RECORDS,
+            inTask.syncHinted,
+            activities.syncHinted,
+            {
+              ...ref,
+              source,
+              recordIds: ids,
+              ...(changedIds.length ? { changedIds } : {}),
+              ...(Object.keys(changedVersions).length ? { changedVersions } : {}),
+            }
+          );
           if (result.seriesChanges?.length) await signalSeriesChanges(result.seriesChanges);
           return result;
         });
@@ -415,9 +477,7 @@ class UserSync {
       return true;
     } catch (err) {
       // Throttled: Graph asked for a pause before the next call, which pullOutlook would make at once.
-      const cause = err instanceof ActivityFailure ? err.cause : undefined;
-      const delay = cause instanceof ApplicationFailure ? cause.nextRetryDelay : undefined;
-      if (delay !== undefined && delay !== null) await sleep(delay);
+      await honourRetryAfter(err);
       return false;
     }
   }
