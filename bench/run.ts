@@ -24,6 +24,8 @@ const opts = {
   rates: flag('rates', flag('rate', '20')).split(',').map(Number),
   durationS: Number(flag('duration', '300')),
   latencyMs: Number(flag('latency', '80')),
+  /** Autotask's threads per endpoint (its documented limit is 3; more shows what else limits). */
+  autotaskThreads: Number(flag('autotask-threads', '3')),
   pollMs: Number(flag('poll-ms', '1000')),
   /** Graph subscriptions and the NetSuite push, as in production; `--no-push` polls only. */
   push: !has('no-push'),
@@ -114,6 +116,7 @@ async function main(): Promise<void> {
     latencyMs: opts.latencyMs,
     log,
     push: opts.push,
+    autotaskThreads: opts.autotaskThreads,
     ...(opts.cpuProfileDir ? { cpuProfileDir: opts.cpuProfileDir } : {}),
   });
   // The API first: creating a Graph subscription validates its webhook URL.

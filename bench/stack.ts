@@ -47,6 +47,8 @@ export async function startBenchStack(options: {
   push?: boolean;
   /** Where the worker and the API write V8 CPU profiles when they exit (off when unset). */
   cpuProfileDir?: string;
+  /** Autotask's concurrent requests per endpoint, in the emulator and the tenant's setting (default 3). */
+  autotaskThreads?: number;
 }) {
   const push = options.push ?? true;
   const root = mkdtempSync(path.join(tmpdir(), 'calsync-bench-'));
@@ -89,6 +91,7 @@ export async function startBenchStack(options: {
   const autotask = await startAutotaskEmulator({
     latencyMs: options.latencyMs,
     requestsPerHour: 100_000_000,
+    threadSlots: options.autotaskThreads ?? 3,
     apiUsers: [DEFAULT_API_USER, baselineApiUser],
   });
 
@@ -132,6 +135,7 @@ export async function startBenchStack(options: {
           username: autotask.credentials.userName,
           zoneDiscoveryUrl: autotask.zoneLookupUrl,
           hourlyBudgetShare: 1,
+          threadsPerEndpoint: options.autotaskThreads ?? 3,
         },
       },
     },

@@ -111,7 +111,9 @@ export class ConnectorRegistry implements BudgetSource {
     }
     if (autotask && secrets.autotask) {
       const sharePercent = Math.round(autotask.hourlyBudgetShare * 100);
-      const gate = this.pool ? autotaskGate({ pool: this.pool, sharePercent }) : undefined;
+      const gate = this.pool
+        ? autotaskGate({ pool: this.pool, sharePercent, maxConcurrentPerEndpoint: autotask.threadsPerEndpoint })
+        : undefined;
       if (gate) this.autotaskGates.set(autotaskBudgetScope(tenantId), gate);
       result.autotask = new AutotaskClient({
         credentials: {

@@ -140,6 +140,7 @@ export async function startSandbox(options: {
           username: autotask.credentials.userName,
           zoneDiscoveryUrl: autotask.zoneLookupUrl,
           hourlyBudgetShare: 0.5,
+          threadsPerEndpoint: 3,
         },
       },
     },

@@ -48,6 +48,11 @@ export const autotaskConnectionSchema = z
     /** The zone discovery base (default: Autotask's global webservices host). */
     zoneDiscoveryUrl: url.optional(),
     hourlyBudgetShare: z.number().min(0.01).max(1).default(0.5),
+    /**
+     * Autotask's concurrent requests per endpoint for this integration: 3 for integrations created
+     * since 2023.1 (ThreadLimiting); set it only when Kaseya granted the integration another figure.
+     */
+    threadsPerEndpoint: z.number().int().min(1).max(20).default(3),
   })
   .strict();
 

@@ -282,6 +282,20 @@ describe('connections', () => {
     expect(bad.body.error.status).toBeGreaterThanOrEqual(400);
   });
 
+  it("keeps Autotask's thread limit per endpoint (3 unless set) and refuses one out of range", async () => {
+    await createTenant('threads');
+    const put = (json: Record<string, unknown>) =>
+      stack.request('PUT', '/v1/tenants/threads/connections/autotask', {
+        headers: admin,
+        json: { username: 't@example.com', secret: 's', integrationCode: 'c', ...json },
+      });
+    expect((await put({})).body.connections.autotask).toMatchObject({ threadsPerEndpoint: 3 });
+    expect((await put({ threadsPerEndpoint: 5 })).body.connections.autotask).toMatchObject({ threadsPerEndpoint: 5 });
+    const bad = await put({ threadsPerEndpoint: 0 });
+    expect(bad.status).toBe(400);
+    expect(bad.body.errors).toEqual([expect.objectContaining({ field: 'body.threadsPerEndpoint' })]);
+  });
+
   it('requires secret and integration code together for Autotask', async () => {
     const res = await stack.request('PUT', '/v1/tenants/conn/connections/autotask', {
       headers: admin,
