@@ -15,6 +15,7 @@ import {
   type TenantPollInput,
 } from './sync-activities';
 import { type SeriesSyncInput, syncOutlookSeries } from './engine/series-activities';
+import { type TellUsersInput, tellUsers } from './tell-users';
 
 /** The activities the worker registers, bound to their dependencies (createActivities(deps) style). */
 export function createActivities(ctx: ActivityContext) {
@@ -25,6 +26,7 @@ export function createActivities(ctx: ActivityContext) {
     pollNetSuite: (input: TenantPollInput) => pollNetSuite(ctx, input),
     pollAutotask: (input: TenantPollInput) => pollAutotask(ctx, input),
     saveTenantCursors: (input: SaveTenantCursorsInput) => saveTenantCursors(ctx, input),
+    tellUsers: (input: TellUsersInput) => tellUsers(input),
     scanDeletions: (input: { tenantId: string; provider: 'netsuite' | 'autotask' }) => scanDeletions(ctx, input),
     ensureSubscription: (input: EnsureSubscriptionInput) => ensureSubscription(ctx, input),
     removeSubscriptions: (input: UserRef) => removeSubscriptions(ctx, input),

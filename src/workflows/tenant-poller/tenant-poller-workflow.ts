@@ -68,7 +68,11 @@ export async function tenantPoller(input: TenantPollerInput): Promise<void> {
     // Every user at once, and the poll interval counted from the round's start: one signal after
     // another, then a full interval, made the period (and a change's wait) grow with the load.
     const promptly = patched('poller-signals-together');
-    const told = promptly ? await tellTogether(input, affected) : await tellOneByOne(input, affected);
+    const told = !promptly
+      ? await tellOneByOne(input, affected)
+      : patched('poller-tells-from-activity')
+        ? await tellFromActivity(input, affected)
+        : await tellTogether(input, affected);
     if (stagedCursors?.length) await activities.saveTenantCursors({ tenantId: input.tenantId, staged: stagedCursors });
     else if (cursors?.length) await activities.saveTenantCursors({ tenantId: input.tenantId, cursors });
     idle = affected.length > 0 && told === 0 ? idle + 1 : 0;
@@ -98,7 +102,17 @@ function hintsOf(
   ];
 }
 
-/** Signals every affected user side by side; the number told (a user not syncing is skipped). */
+/**
+ * Has an activity signal every affected user (ADR 0015): the workflow's own signal commands wait
+ * in the server's transfer queue, tens of seconds under load. The number told.
+ */
+async function tellFromActivity(input: TenantPollerInput, affected: Affected): Promise<number> {
+  if (affected.length === 0) return 0;
+  const users = affected.map((entry) => ({ userId: entry.userId, hints: hintsOf(input.provider, entry) }));
+  return (await activities.tellUsers({ tenantId: input.tenantId, users })).told;
+}
+
+/** Signals every affected user side by side (kept for histories recorded before 'poller-tells-from-activity'). */
 async function tellTogether(input: TenantPollerInput, affected: Affected): Promise<number> {
   const results = await Promise.allSettled(
     affected.map(async (entry) => {
