@@ -64,6 +64,8 @@ interface Pending {
   at: number;
   check: () => boolean;
   baseline?: boolean;
+  /** What the change was and what each side holds now: logged when it is not seen in time. */
+  describe?: () => string;
 }
 
 function providerCounts(stack: BenchStack) {
@@ -360,6 +362,9 @@ async function loadPhase(
         done({
           direction,
           at,
+          describe: () =>
+            `${direction} "${title}" (user ${item.user.userId}): Outlook "${graph.userSide.subjectOf(item.user.mailbox, item.ids.outlook)}", ` +
+            `NetSuite "${nsTitle(item.ids.netsuite!)}", Autotask "${autotask.userSide.get('Appointments', Number(item.ids.autotask))?.title}"`,
           check: () => {
             const ok = check();
             if (ok) release();
@@ -413,6 +418,8 @@ async function loadPhase(
     const drainDeadline = Date.now() + 60_000;
     while (pending.size > 0 && Date.now() < drainDeadline) await sleep(200);
     const lost = pending.size;
+    for (const p of pending)
+      log(`not seen ${((Date.now() - p.at) / 1000).toFixed(0)} s after it was made: ${p.describe?.() ?? p.direction}`);
     clearInterval(scanner);
     const elapsed = (Date.now() - stepStart) / 1000;
     const c1 = providerCounts(stack);
