@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { activityInfo, heartbeat } from '@temporalio/activity';
+import { activityInfo, cancellationSignal, heartbeat } from '@temporalio/activity';
 import type { Side } from '../../domain/canonical-event';
 import { type Link, newLink, type Observation, replicaKey } from '../../domain/link';
 import { guardMassDeletion } from '../../domain/mass-delete-guard';
@@ -453,6 +453,9 @@ export async function syncRecords(
   const queue = [...runnable];
   const workers = Array.from({ length: Math.min(ITEM_CONCURRENCY, queue.length) }, async () => {
     for (let next = queue.shift(); next; next = queue.shift()) {
+      // An attempt that timed out stops before its next item instead of writing beside the retry
+      // that replaces it (a local one learns it from here: it has no heartbeat to hear it on).
+      cancellationSignal().throwIfAborted();
       beat({ phase: 'write', itemId: next.stored.link.itemId });
       try {
         await syncItem(ctx, next, outcome);
