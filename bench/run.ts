@@ -364,7 +364,7 @@ async function loadPhase(
           at,
           describe: () =>
             `${direction} "${title}" (user ${item.user.userId}): Outlook "${graph.userSide.subjectOf(item.user.mailbox, item.ids.outlook)}", ` +
-            `NetSuite "${nsTitle(item.ids.netsuite!)}", Autotask "${autotask.userSide.get('Appointments', Number(item.ids.autotask))?.title}"`,
+            `NetSuite "${nsTitle(item.ids.netsuite!)}", Autotask "${String(autotask.userSide.get('Appointments', Number(item.ids.autotask))?.title)}"`,
           check: () => {
             const ok = check();
             if (ok) release();
