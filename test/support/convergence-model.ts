@@ -3,6 +3,7 @@ import { DateTime } from 'luxon';
 import { overwrittenMidRound } from './convergence-races';
 import type { RestartableServers } from './restartable-servers';
 import type { SyncStack } from './sync-stack';
+import { statusQuery } from '../../src/workflows/user-sync/messages';
 
 /**
  * The model behind the convergence suite (test/convergence): what people do on the three systems,
@@ -874,7 +875,8 @@ export class ConvergenceRun {
       await sleep(300);
     }
     throw new Error(
-      `no convergence within ${this.options.settleTimeoutMs} ms:\n  ${problems.join('\n  ')}\nactions:\n  ${this.log.join('\n  ')}`
+      `no convergence within ${this.options.settleTimeoutMs} ms:\n  ${problems.join('\n  ')}\nactions:\n  ${this.log.join('\n  ')}` +
+        `\nstate:\n  ${(await this.stateDump()).join('\n  ')}`
     );
   }
 
@@ -913,6 +915,24 @@ export class ConvergenceRun {
       item.endCandidates = undefined;
       item.unsettledInAutotask = undefined;
     }
+  }
+
+  /** What a failure needs to be understood without a rerun: the sync's status and the audit's last rows. */
+  private async stateDump(): Promise<string[]> {
+    const out: string[] = [];
+    try {
+      const status = await this.stack.client.workflow.getHandle(this.stack.workflowId).query(statusQuery);
+      out.push(
+        `sync: ${JSON.stringify({ state: status.state, lastError: status.lastError, needsAttention: status.needsAttention, counts: status.counts })}`
+      );
+    } catch (err) {
+      out.push(`sync status unavailable: ${(err as Error).message}`);
+    }
+    const { rows } = await this.stack.db.pool.query<Record<string, unknown>>(
+      'SELECT at, user_id, action, source_side, target_side, link_id, reason, detail FROM audit ORDER BY id DESC LIMIT 15'
+    );
+    for (const row of rows.reverse()) out.push(`audit: ${JSON.stringify(row).slice(0, 400)}`);
+    return out;
   }
 
   /** Concurrent edits, or an edit that lost: the item's audit must hold a conflict. */
