@@ -1,5 +1,6 @@
 import { Context } from '@temporalio/activity';
 import { WorkflowNotFoundError } from '@temporalio/client';
+import { mapConcurrently } from '../concurrency';
 import { changedSignal } from '../workflows/user-sync/messages';
 import type { ChangedHint } from '../workflows/user-sync/types';
 import { userSyncWorkflowId } from '../workflows/user-sync/workflow-id';
@@ -21,19 +22,15 @@ const CONCURRENCY = 32;
  */
 export async function tellUsers(input: TellUsersInput): Promise<{ told: number }> {
   const client = Context.current().client;
-  const queue = [...input.users];
-  let told = 0;
-  const sender = async () => {
-    for (let next = queue.shift(); next; next = queue.shift()) {
-      const handle = client.workflow.getHandle(userSyncWorkflowId(input.tenantId, next.userId));
-      try {
-        for (const hint of next.hints) await handle.signal(changedSignal, hint);
-        told++;
-      } catch (err) {
-        if (!(err instanceof WorkflowNotFoundError)) throw err;
-      }
+  const told = await mapConcurrently(input.users, CONCURRENCY, async ({ userId, hints }) => {
+    const handle = client.workflow.getHandle(userSyncWorkflowId(input.tenantId, userId));
+    try {
+      for (const hint of hints) await handle.signal(changedSignal, hint);
+      return true;
+    } catch (err) {
+      if (!(err instanceof WorkflowNotFoundError)) throw err;
+      return false;
     }
-  };
-  await Promise.all(Array.from({ length: Math.min(CONCURRENCY, queue.length) }, sender));
-  return { told };
+  });
+  return { told: told.filter(Boolean).length };
 }

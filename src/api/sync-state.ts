@@ -1,4 +1,5 @@
 import { type Client, WorkflowNotFoundError } from '@temporalio/client';
+import { mapConcurrently } from '../concurrency';
 import type { User } from '../store/users';
 import { searchAttributes } from '../workflows/search-attributes';
 import { userSyncWorkflowId } from '../workflows/user-sync/workflow-id';
@@ -16,18 +17,10 @@ export async function syncStatesOf(
   temporal: Client,
   users: readonly User[]
 ): Promise<{ state: string; workflowId: string }[]> {
-  const out = new Array<{ state: string; workflowId: string }>(users.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < users.length) {
-      const i = next++;
-      const user = users[i]!;
-      const workflowId = userSyncWorkflowId(user.tenantId, user.id);
-      out[i] = { state: await stateOf(temporal, workflowId), workflowId };
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(CONCURRENCY, users.length) }, worker));
-  return out;
+  return mapConcurrently(users, CONCURRENCY, async (user) => {
+    const workflowId = userSyncWorkflowId(user.tenantId, user.id);
+    return { state: await stateOf(temporal, workflowId), workflowId };
+  });
 }
 
 async function stateOf(temporal: Client, workflowId: string): Promise<string> {

@@ -2,6 +2,7 @@ import { WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/cl
 import type { FastifyBaseLogger } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { mapConcurrently } from '../../concurrency';
 import type { User } from '../../store/users';
 import { userSync } from '../../workflows';
 import { searchAttributes } from '../../workflows/search-attributes';
@@ -351,32 +352,24 @@ export const userSyncRoutes =
           after = page.at(-1)!.id;
         }
       }
-      const results = new Array<z.infer<typeof bulkResult>['results'][number]>(targets.length);
-      let next = 0;
-      const worker = async () => {
-        while (next < targets.length) {
-          const i = next++;
-          const target = targets[i]!;
-          if (typeof target === 'string') {
-            results[i] = { userId: target, ok: false, error: { status: 404, title: 'Unknown user' } };
-            continue;
-          }
-          try {
-            results[i] = { userId: target.id, ok: true, state: (await action(target)).state };
-          } catch (err) {
-            const problem = err instanceof HttpProblem ? err : undefined;
-            if (!problem) log.error({ err, userId: target.id }, 'bulk action failed for one user');
-            results[i] = {
-              userId: target.id,
-              ok: false,
-              error: problem
-                ? { status: problem.status, title: problem.title, detail: problem.detail }
-                : { status: 500, title: 'Internal error' },
-            };
-          }
+      type Result = z.infer<typeof bulkResult>['results'][number];
+      const results = await mapConcurrently(targets, 16, async (target): Promise<Result> => {
+        if (typeof target === 'string')
+          return { userId: target, ok: false, error: { status: 404, title: 'Unknown user' } };
+        try {
+          return { userId: target.id, ok: true, state: (await action(target)).state };
+        } catch (err) {
+          const problem = err instanceof HttpProblem ? err : undefined;
+          if (!problem) log.error({ err, userId: target.id }, 'bulk action failed for one user');
+          return {
+            userId: target.id,
+            ok: false,
+            error: problem
+              ? { status: problem.status, title: problem.title, detail: problem.detail }
+              : { status: 500, title: 'Internal error' },
+          };
         }
-      };
-      await Promise.all(Array.from({ length: Math.min(16, targets.length) }, worker));
+      });
       return { results };
     };
 
